@@ -5,9 +5,11 @@
 //!
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
+//! - [`sync`]: the remote hook: outbox pusher and remote eligibility.
 //!
 //! Wire formats (SMPP, GSM 03.38 / UCS-2, SIP, SDP, RTP) live in the sans-IO crate
 //! [`hotline_codecs`].
 
 pub mod cli;
 pub mod effects;
+pub mod sync;
