@@ -3,6 +3,7 @@
 //! One step flows channel → sessions → dialog → admission → store (see `ARCHITECTURE.md`
 //! in the shared folder). The modules, one line each:
 //!
+//! - [`channels`]: SMPP, SIP and HTTP drivers; wire traffic to ingress and back.
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
 //! - [`sessions`]: the channel-neutral ingress and reply, and the engine between them.
@@ -11,6 +12,7 @@
 //! Wire formats (SMPP, GSM 03.38 / UCS-2, SIP, SDP, RTP) live in the sans-IO crate
 //! [`hotline_codecs`].
 
+pub mod channels;
 pub mod cli;
 pub mod effects;
 pub mod sessions;
