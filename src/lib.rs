@@ -3,13 +3,17 @@
 //! One step flows channel → sessions → dialog → admission → store (see `ARCHITECTURE.md`
 //! in the shared folder). The modules, one line each:
 //!
+//! - [`admission`]: the domain: national-ID profiles, eligibility, booking.
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
+//! - [`pii`]: `Masked<T>`, which keeps personal data out of logs.
 //! - [`sync`]: the remote hook: outbox pusher and remote eligibility.
 //!
 //! Wire formats (SMPP, GSM 03.38 / UCS-2, SIP, SDP, RTP) live in the sans-IO crate
 //! [`hotline_codecs`].
 
+pub mod admission;
 pub mod cli;
 pub mod effects;
+pub mod pii;
 pub mod sync;
