@@ -5,12 +5,16 @@
 //! hands it to an [`Engine`], and writes the [`Reply`] back (an SMPP `submit_sm`, a `CON …`
 //! HTTP body, prompts on RTP). Sessions are keyed per operator, not per bind or connection,
 //! because operators spread one USSD dialog over several binds.
+//!
+//! - [`table`]: the sharded session table with idle deadlines and a size limit.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
 use hotline_codecs::text::Encoding;
+
+pub mod table;
 
 /// Which kind of channel a dialog arrived on; it picks the renderer and the metrics label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
