@@ -6,6 +6,7 @@
 //! - [`admission`]: the domain: national-ID profiles, eligibility, booking.
 //! - [`channels`]: SMPP, SIP and HTTP drivers; wire traffic to ingress and back.
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
+//! - [`config`]: `hotline.toml`, with embedded defaults for a demo line on loopback.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
 //! - [`pii`]: `Masked<T>`, which keeps personal data out of logs.
 //! - [`sessions`]: the channel-neutral ingress and reply, and the engine between them.
@@ -17,6 +18,7 @@
 pub mod admission;
 pub mod channels;
 pub mod cli;
+pub mod config;
 pub mod effects;
 pub mod pii;
 pub mod sessions;
