@@ -70,3 +70,35 @@ fn real_gateway_deliver_sm_fields() {
     );
     assert_eq!(body.tlvs.its_session_info(), None);
 }
+
+#[test]
+fn typed_tlvs_decode_typed() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/smpp");
+    let tlvs = |name: &str| match decode_fixture(&dir.join(name)).1 {
+        Pdu::DeliverSm(_, b) => b.tlvs,
+        Pdu::DataSm(_, b) => b.tlvs,
+        Pdu::BindTransmitterResp(_, Some(b)) => b.tlvs,
+        other => panic!("{name}: {other:?}"),
+    };
+    let session = tlvs("deliver_sm_ussd_session.hex");
+    assert_eq!(session.ussd_service_op(), Some(UssdServiceOp(18)));
+    assert_eq!(session.its_session_info(), Some(0x0A01));
+    assert_eq!(session.user_message_reference(), Some(42));
+    assert_eq!(session.get(0x1403).map(|t| t.tag()), Some(0x1403));
+    let vendor = tlvs("deliver_sm_vendor_ussd_op.hex");
+    assert_eq!(vendor.ussd_service_op(), Some(UssdServiceOp(32)));
+    let receipt = tlvs("deliver_sm_receipt.hex");
+    let id = receipt.receipted_message_id().map(|s| s.as_str());
+    assert_eq!(id, Some(Some("ab12")));
+    assert_eq!(receipt.message_state(), Some(2));
+    assert_eq!(receipt.network_error_code(), Some((3, 1)));
+    let data = tlvs("data_sm_payload_sar.hex");
+    let payload = data.message_payload().map(|p| p.as_bytes().to_vec());
+    assert_eq!(payload, Some(b"hi".to_vec()));
+    assert_eq!(data.sar_msg_ref_num(), Some(7));
+    assert_eq!(data.sar_total_segments(), Some(2));
+    assert_eq!(data.sar_segment_seqnum(), Some(1));
+    assert_eq!(data.congestion_state(), Some(80));
+    let resp = tlvs("bind_transmitter_resp.hex");
+    assert_eq!(resp.sc_interface_version(), Some(0x50));
+}

@@ -7,7 +7,7 @@
 //! - [`frame`]: length-prefixed stream framing with a cap ([`decode_frame`]).
 //! - [`error`]: [`DecodeError`]: command, field, the status to answer, and resync advice.
 //! - [`types`]: C-Octet / Octet Strings carrying their spec bounds.
-//! - [`tlv`]: TLVs, typed where Hotline uses them; [`ussd_service_op`]: its values.
+//! - [`tlv`]: TLVs, typed where Hotline uses them (accessors in `tlv_accessors`); [`ussd_service_op`]: its values.
 //! - [`sequence_number`]: the sans-IO [`SequenceNumbers`] allocator.
 //! - one file per PDU body, named as the spec names it: [`bind`], [`bind_resp`],
 //!   [`outbind`], [`submit_sm`], [`submit_sm_resp`], [`submit_multi`], [`submit_multi_resp`],
@@ -43,6 +43,7 @@ pub mod submit_multi_resp;
 pub mod submit_sm;
 pub mod submit_sm_resp;
 pub mod tlv;
+mod tlv_accessors;
 pub mod types;
 pub mod ussd_service_op;
 mod wire;

@@ -303,38 +303,6 @@ impl Tlvs {
     pub fn get(&self, tag: u16) -> Option<&Tlv> {
         self.0.iter().find(|t| t.tag() == tag)
     }
-
-    /// The typed `ussd_service_op`, if present with its spec size.
-    pub fn ussd_service_op(&self) -> Option<UssdServiceOp> {
-        self.0.iter().find_map(|t| match t {
-            Tlv::UssdServiceOp(op) => Some(*op),
-            _ => None,
-        })
-    }
-
-    /// The typed `its_session_info`, if present with its spec size.
-    pub fn its_session_info(&self) -> Option<u16> {
-        self.0.iter().find_map(|t| match t {
-            Tlv::ItsSessionInfo(v) => Some(*v),
-            _ => None,
-        })
-    }
-
-    /// The typed `user_message_reference`, if present with its spec size.
-    pub fn user_message_reference(&self) -> Option<u16> {
-        self.0.iter().find_map(|t| match t {
-            Tlv::UserMessageReference(v) => Some(*v),
-            _ => None,
-        })
-    }
-
-    /// The `message_payload` octets, if present.
-    pub fn message_payload(&self) -> Option<&TlvValue> {
-        self.0.iter().find_map(|t| match t {
-            Tlv::MessagePayload(v) => Some(v),
-            _ => None,
-        })
-    }
 }
 
 impl From<Vec<Tlv>> for Tlvs {
