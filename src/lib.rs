@@ -5,6 +5,7 @@
 //!
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
+//! - [`store`]: the embedded SQLite store behind the [`store::AdmissionStore`] trait.
 //! - [`sync`]: the remote hook: outbox pusher and remote eligibility.
 //!
 //! Wire formats (SMPP, GSM 03.38 / UCS-2, SIP, SDP, RTP) live in the sans-IO crate
@@ -12,4 +13,5 @@
 
 pub mod cli;
 pub mod effects;
+pub mod store;
 pub mod sync;
