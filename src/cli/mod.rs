@@ -1,5 +1,9 @@
 //! The `hotline` command line. Each subcommand lives in its own file and exposes
 //! `Args` (clap) and `run(args) -> anyhow::Result<ExitCode>`.
+//!
+//! - [`id`]: `hotline id check`, national-ID validation for ops.
+
+pub mod id;
 
 use std::process::ExitCode;
 
@@ -18,6 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the version and the build's capabilities.
     Version,
+    /// National IDs: `id check --profile ir|cn|id|vn|generic <id>…` validates and decodes them.
+    Id(id::Args),
 }
 
 /// Runs one parsed command line. Errors are reported by `main` with exit status 2.
@@ -27,5 +33,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("hotline {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Id(args) => id::run(args),
     }
 }
