@@ -17,7 +17,8 @@ pub enum Verdict {
         /// Last day contributions covered.
         paid_through: Option<NaiveDate>,
     },
-    /// Covered, but this service's age or sex rule excludes the person.
+    /// Covered, but this service's age or sex rule excludes the person (or the service
+    /// is primary-care only and the person has no primary-care facility).
     NotEntitled,
     /// Covered and entitled, but a referral must be on file first.
     ReferralRequired,
@@ -69,10 +70,12 @@ pub fn assess(
     let Some(service) = service else {
         return Verdict::Eligible;
     };
-    if !entitled(person, service, day) {
+    if !entitled(person, service, day)
+        || (service.primary_care_only && person.primary_facility.is_none())
+    {
         return Verdict::NotEntitled;
     }
-    if service.referral_required && !person.referrals.iter().any(|r| *r == service.id) {
+    if service.referral_required && !person.referrals.contains(&service.id) {
         return Verdict::ReferralRequired;
     }
     Verdict::Eligible

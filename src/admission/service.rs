@@ -8,7 +8,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
 use super::eligibility::{assess, Verdict};
-use super::ids::{normalise_id, IdProfile};
+use super::national_id::{NationalId, Profile};
 use crate::store::api::{BookRequest, BookResult};
 use crate::store::model::{FacilityLoad, Person, Service, Slot};
 use crate::store::{AdmissionStore, StoreError};
@@ -17,7 +17,7 @@ use crate::store::{AdmissionStore, StoreError};
 #[derive(Debug, Clone)]
 pub struct AdmissionConfig {
     /// Country profile caller IDs are validated with.
-    pub profile: IdProfile,
+    pub profile: Profile,
     /// The line's local time, as minutes east of UTC (Tehran: 210, Jakarta: 420).
     pub utc_offset_minutes: i32,
     /// Days ahead that can be booked and that suggestions weigh (today included).
@@ -29,7 +29,7 @@ pub struct AdmissionConfig {
 impl Default for AdmissionConfig {
     fn default() -> Self {
         Self {
-            profile: IdProfile::named("generic").expect("generic is a known profile"),
+            profile: Profile::Ir,
             utc_offset_minutes: 0,
             window_days: 14,
             ticket_due_hours: 24,
@@ -80,7 +80,9 @@ pub struct Admission {
 
 impl std::fmt::Debug for Admission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Admission").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Admission")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -104,13 +106,25 @@ impl Admission {
     pub fn local(&self, now: SystemTime) -> NaiveDateTime {
         let offset = FixedOffset::east_opt(self.config.utc_offset_minutes * 60)
             .unwrap_or_else(|| FixedOffset::east_opt(0).expect("zero offset is valid"));
-        DateTime::<Utc>::from(now).with_timezone(&offset).naive_local()
+        DateTime::<Utc>::from(now)
+            .with_timezone(&offset)
+            .naive_local()
     }
 
     /// The last day of the booking window that starts `today`.
     pub fn window_end(&self, today: NaiveDate) -> NaiveDate {
         let span = u64::from(self.config.window_days.max(1) - 1);
         today.checked_add_days(Days::new(span)).unwrap_or(today)
+    }
+
+    /// The normalised national ID when `input` passes the line's profile.
+    pub fn normalise(&self, input: &str, today: NaiveDate) -> Option<String> {
+        self.parse_id(input, today).map(|id| id.as_str().to_owned())
+    }
+
+    /// `input` validated by the line's profile.
+    pub fn parse_id(&self, input: &str, today: NaiveDate) -> Option<NationalId> {
+        self.config.profile.parse(input, today).ok()
     }
 
     /// Checks an ID as keyed by a caller: validity, roster, coverage on `day`, and, for a
@@ -123,11 +137,15 @@ impl Admission {
         day: Option<NaiveDate>,
         today: NaiveDate,
     ) -> Result<Check, StoreError> {
-        let national_id = match normalise_id(&self.config.profile, input, today) {
+        let national_id = match self.config.profile.parse(input, today) {
             Ok(id) => id,
-            Err(rejected) => return Ok(Check::InvalidId { reason: rejected.reason }),
+            Err(invalid) => {
+                return Ok(Check::InvalidId {
+                    reason: invalid.code().to_owned(),
+                })
+            }
         };
-        let Some(person) = self.store.person(&national_id)? else {
+        let Some(person) = self.store.person(national_id.as_str())? else {
             return Ok(Check::UnknownId);
         };
         let visit = day.unwrap_or(today);
@@ -138,20 +156,24 @@ impl Admission {
             },
             None => None,
         };
-        let verdict = self.assess(&person, service.as_ref(), visit)?;
+        let verdict = self.verdict(&person, service.as_ref(), visit)?;
         let Some(service) = service else {
             return Ok(verdict_check(verdict, person, ""));
         };
         if verdict == Verdict::Eligible {
             let (from, to) = day.map_or((today, self.window_end(today)), |d| (d, d));
-            if let Some(code) = self.store.held_booking(&national_id, &service.id, from, to)? {
+            if let Some(code) =
+                self.store
+                    .held_booking(national_id.as_str(), &service.id, from, to)?
+            {
                 return Ok(Check::AlreadyBooked { code });
             }
         }
         Ok(verdict_check(verdict, person, &service.id))
     }
 
-    fn assess(
+    /// The rules' verdict for a roster record, fetching the head of household if needed.
+    pub fn verdict(
         &self,
         person: &Person,
         service: Option<&Service>,
@@ -179,10 +201,14 @@ impl Admission {
 
     /// Services the person may book on `today` (entitled by age and sex; referral
     /// services only with a referral on file).
-    pub fn services_for(&self, person: &Person, today: NaiveDate) -> Result<Vec<Service>, StoreError> {
+    pub fn services_for(
+        &self,
+        person: &Person,
+        today: NaiveDate,
+    ) -> Result<Vec<Service>, StoreError> {
         let mut out = Vec::new();
         for service in self.store.services()? {
-            if self.assess(person, Some(&service), today)? == Verdict::Eligible {
+            if self.verdict(person, Some(&service), today)? == Verdict::Eligible {
                 out.push(service);
             }
         }
@@ -198,7 +224,9 @@ impl Admission {
         today: NaiveDate,
     ) -> Result<Vec<FacilityLoad>, StoreError> {
         let end = self.window_end(today);
-        let mut region = self.store.facilities_in_region(&person.region, &service.id, today, end)?;
+        let mut region =
+            self.store
+                .facilities_in_region(&person.region, &service.id, today, end)?;
         region.sort_by(|a, b| load_order(a, b).then_with(|| a.facility.id.cmp(&b.facility.id)));
         let primary_id = person.primary_facility.as_deref();
         let mut out = Vec::new();
@@ -207,7 +235,12 @@ impl Admission {
                 out.push(region.remove(pos));
             } else if let Some(facility) = self.store.facility(primary)? {
                 if facility.services.contains(&service.id) {
-                    let loads = self.store.facilities_in_region(&facility.region, &service.id, today, end)?;
+                    let loads = self.store.facilities_in_region(
+                        &facility.region,
+                        &service.id,
+                        today,
+                        end,
+                    )?;
                     out.extend(loads.into_iter().filter(|f| f.facility.id == primary));
                 }
             }
@@ -231,7 +264,10 @@ impl Admission {
         let span = u64::from(days.clamp(1, self.config.window_days.max(1)) - 1);
         let to = from.checked_add_days(Days::new(span)).unwrap_or(from);
         let slots = self.store.slots(facility, service, from, to)?;
-        Ok(slots.into_iter().filter(|s| s.booked < s.capacity && !started(s, now)).collect())
+        Ok(slots
+            .into_iter()
+            .filter(|s| s.booked < s.capacity && !started(s, now))
+            .collect())
     }
 
     /// Books after checking the person and the slot; `Err(reason)` outcomes are
@@ -254,7 +290,7 @@ impl Admission {
         let local = self.local(now);
         let today = local.date();
         if self.store.settled(key)? {
-            let id = normalise_id(&self.config.profile, input, today).unwrap_or_default();
+            let id = self.normalise(input, today).unwrap_or_default();
             return self.store.book(request(id)).map(Ok);
         }
         let Some(slot) = self.store.slot(slot_id)? else {
@@ -268,7 +304,10 @@ impl Admission {
             Check::AlreadyBooked { code } => return Ok(Ok(BookResult::AlreadyBooked { code })),
             other => return Ok(Err(check_reason(&other).into())),
         };
-        let needs_primary = self.store.service(service)?.is_some_and(|s| s.primary_care_only);
+        let needs_primary = self
+            .store
+            .service(service)?
+            .is_some_and(|s| s.primary_care_only);
         if needs_primary && person.primary_facility.as_deref() != Some(slot.facility_id.as_str()) {
             return Ok(Err("primary_facility_only".into()));
         }
@@ -283,9 +322,10 @@ fn load_order(a: &FacilityLoad, b: &FacilityLoad) -> std::cmp::Ordering {
     az.cmp(&bz).then_with(|| (ab * bc).cmp(&(bb * ac)))
 }
 
-fn started(slot: &Slot, now: NaiveDateTime) -> bool {
+pub(crate) fn started(slot: &Slot, now: NaiveDateTime) -> bool {
     let today = now.date();
-    slot.date < today || (slot.date == today && slot.time.as_str() <= now.format("%H:%M").to_string().as_str())
+    slot.date < today
+        || (slot.date == today && slot.time.as_str() <= now.format("%H:%M").to_string().as_str())
 }
 
 /// Milliseconds since the epoch (0 before it).
@@ -307,11 +347,15 @@ pub fn check_reason(check: &Check) -> &'static str {
     }
 }
 
-fn verdict_check(verdict: Verdict, person: Person, service: &str) -> Check {
+pub(crate) fn verdict_check(verdict: Verdict, person: Person, service: &str) -> Check {
     match verdict {
         Verdict::Eligible => Check::Eligible(Box::new(person)),
         Verdict::Lapsed { paid_through } => Check::Lapsed { paid_through },
-        Verdict::NotEntitled => Check::NotEntitled { service: service.into() },
-        Verdict::ReferralRequired => Check::ReferralRequired { service: service.into() },
+        Verdict::NotEntitled => Check::NotEntitled {
+            service: service.into(),
+        },
+        Verdict::ReferralRequired => Check::ReferralRequired {
+            service: service.into(),
+        },
     }
 }

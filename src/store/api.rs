@@ -211,6 +211,8 @@ pub trait AdmissionStore: Send + Sync {
     ) -> Result<Option<String>, StoreError>;
     /// The language a caller chose last time.
     fn caller_language(&self, msisdn: &str) -> Result<Option<String>, StoreError>;
+    /// One value of the store's `meta` table (demo-loaded marker, tool state).
+    fn meta(&self, key: &str) -> Result<Option<String>, StoreError>;
     /// Whether a write with this idempotency key has already been committed.
     fn settled(&self, key: &str) -> Result<bool, StoreError>;
 
@@ -224,6 +226,8 @@ pub trait AdmissionStore: Send + Sync {
     fn open_ticket(&self, request: TicketRequest) -> Result<Ticket, StoreError>;
     /// Stores a survey answer.
     fn record_survey(&self, request: SurveyRequest) -> Result<(), StoreError>;
+    /// Sets one `meta` value.
+    fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError>;
     /// Remembers the caller's language.
     fn set_caller_language(&self, msisdn: &str, lang: &str) -> Result<(), StoreError>;
 

@@ -51,7 +51,10 @@ pub fn need(args: &Map<String, Value>, name: &'static str) -> Result<String, Act
 }
 
 /// An optional `YYYY-MM-DD` argument.
-pub fn date(args: &Map<String, Value>, name: &'static str) -> Result<Option<NaiveDate>, ActionError> {
+pub fn date(
+    args: &Map<String, Value>,
+    name: &'static str,
+) -> Result<Option<NaiveDate>, ActionError> {
     text(args, name)?
         .map(|s| {
             NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|_| ActionError::Bad {

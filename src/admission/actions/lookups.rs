@@ -32,7 +32,9 @@ impl Actions {
                 expected: "a language tag",
             });
         }
-        self.admission.store().set_caller_language(&req.msisdn, &lang)?;
+        self.admission
+            .store()
+            .set_caller_language(&req.msisdn, &lang)?;
         Ok(ActionOutcome::code("ok"))
     }
 
@@ -63,7 +65,9 @@ impl Actions {
                 "lapsed",
                 json!({ "paid_through": paid_through.map(ymd).unwrap_or_default() }),
             ),
-            Check::NotEntitled { service } => outcome("not_entitled", json!({ "service": service })),
+            Check::NotEntitled { service } => {
+                outcome("not_entitled", json!({ "service": service }))
+            }
             Check::ReferralRequired { service } => {
                 outcome("referral_required", json!({ "service": service }))
             }
@@ -71,8 +75,14 @@ impl Actions {
         })
     }
 
-    pub(super) fn facility_name(&self, id: Option<&str>, lang: &str) -> Result<String, ActionError> {
-        let Some(id) = id else { return Ok(String::new()) };
+    pub(super) fn facility_name(
+        &self,
+        id: Option<&str>,
+        lang: &str,
+    ) -> Result<String, ActionError> {
+        let Some(id) = id else {
+            return Ok(String::new());
+        };
         Ok(self
             .admission
             .store()

@@ -34,7 +34,8 @@ use writer::Writer;
 pub const FILE_NAME: &str = "hotline.sqlite";
 
 /// How hard a commit presses on the disk (`PRAGMA synchronous`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Durability {
     /// `FULL`: every group commit is fsynced; survives power loss.
     #[default]
@@ -128,23 +129,6 @@ impl SqliteStore {
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
         self.readers.with(f)
-    }
-
-    /// Reads one `meta` value (for tools and tests).
-    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let key = key.to_owned();
-        self.read(move |conn| reads::meta(conn, &key))
-    }
-
-    /// Writes one `meta` value through the writer.
-    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        let (key, value) = (key.to_owned(), value.to_owned());
-        self.writer.call(move |conn| {
-            let mut stmt =
-                conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?;
-            stmt.execute((key, value))?;
-            Ok(())
-        })
     }
 }
 
@@ -252,6 +236,17 @@ mod admission_store {
         }
         fn caller_language(&self, msisdn: &str) -> Result<Option<String>, StoreError> {
             self.read(|c| reads::caller_language(c, msisdn))
+        }
+        fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+            self.read(|c| reads::meta(c, key))
+        }
+        fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+            let (key, value) = (key.to_owned(), value.to_owned());
+            self.writer.call(move |c| {
+                c.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+                    .execute((key, value))?;
+                Ok(())
+            })
         }
         fn settled(&self, key: &str) -> Result<bool, StoreError> {
             self.read(|c| reads::settled(c, key))
