@@ -7,6 +7,7 @@
 //! - [`booking`]: reschedule and attendance, checked like a new booking.
 //! - [`demo`]: the embedded demo catalogue and roster loaded on first run.
 //! - [`slots`]: weekly slot templates.
+//! - [`roster`]: roster CSV import, validated per row, all-or-nothing per file.
 //! - [`open`]: opening the store and the handler from a `Config`.
 
 pub mod actions;
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod eligibility;
 pub mod national_id;
 pub mod open;
+pub mod roster;
 pub mod service;
 pub mod slots;
 
