@@ -80,16 +80,29 @@ fn fresh_code(conn: &Connection) -> Result<String, StoreError> {
     })
 }
 
-/// The lowest queue number of the slot's range that no seat-holding booking has.
-fn free_queue(conn: &Connection, slot_id: i64) -> Result<u32, StoreError> {
+/// The lowest queue number of the slot's range that no seat-holding booking has. Without
+/// gaps (no cancellations) that is one past the highest, found through the index; only a
+/// slot with gaps is scanned.
+fn free_queue(conn: &Connection, slot: &Slot) -> Result<u32, StoreError> {
     let base: u32 = conn
         .prepare_cached("SELECT queue_base FROM slot WHERE id = ?1")?
-        .query_row([slot_id], |row| row.get(0))?;
+        .query_row([slot.id], |row| row.get(0))?;
+    let (held, top): (u32, Option<u32>) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), MAX(queue) FROM booking
+             WHERE slot_id = ?1 AND status IN ('active', 'attended')",
+        )?
+        .query_row([slot.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    match top {
+        None => return Ok(base + 1),
+        Some(top) if top == base + held => return Ok(top + 1),
+        Some(_) => {}
+    }
     let mut stmt = conn.prepare_cached(
         "SELECT queue FROM booking WHERE slot_id = ?1 AND status IN ('active', 'attended')
          ORDER BY queue",
     )?;
-    let taken = stmt.query_map([slot_id], |row| row.get::<_, u32>(0))?;
+    let taken = stmt.query_map([slot.id], |row| row.get::<_, u32>(0))?;
     let mut next = base + 1;
     for queue in taken {
         let queue = queue?;
@@ -157,7 +170,7 @@ fn insert_booking(
     now_ms: i64,
 ) -> Result<Booking, StoreError> {
     let code = fresh_code(conn)?;
-    let queue = free_queue(conn, slot.id)?;
+    let queue = free_queue(conn, slot)?;
     adjust_seats(conn, slot.id, 1)?;
     conn.prepare_cached(
         "INSERT INTO booking (code, national_id, service_id, slot_id, date, queue, status,
@@ -265,7 +278,7 @@ fn reschedule(
     if slot.booked >= slot.capacity {
         return Ok(ChangeResult::Full);
     }
-    let queue = free_queue(conn, slot.id)?;
+    let queue = free_queue(conn, &slot)?;
     adjust_seats(conn, booking.slot_id, -1)?;
     adjust_seats(conn, slot.id, 1)?;
     conn.prepare_cached(
