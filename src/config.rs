@@ -32,6 +32,53 @@ pub struct Config {
     pub smpp: SmppConfig,
     /// Where `/metrics` is served.
     pub metrics_listen: SocketAddr,
+    /// The embedded store: commit durability and read connections.
+    pub store: StoreSettings,
+    /// Booking rules of the line: local time, booking window, work-order due time.
+    pub admission: AdmissionSettings,
+}
+
+/// `[store]`: how the SQLite file under `data_dir` is written and read.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// `full` (every commit fsynced; survives power loss) or `normal` (survives a crash of
+    /// the process; a power cut may drop the last commits).
+    pub synchronous: crate::store::Durability,
+    /// Idle read-only connections kept for lookups.
+    pub readers: usize,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self {
+            synchronous: crate::store::Durability::Full,
+            readers: 4,
+        }
+    }
+}
+
+/// `[admission]`: the line's booking rules.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdmissionSettings {
+    /// The line's local time as minutes east of UTC (Tehran 210, Jakarta 420, Hanoi 420,
+    /// Beijing 480); dates and times in menus are in it.
+    pub utc_offset_minutes: i32,
+    /// Days ahead a caller may book, today included.
+    pub booking_window_days: u32,
+    /// Hours until a complaint or callback request is due (the Jilin line promises 24).
+    pub ticket_due_hours: u32,
+}
+
+impl Default for AdmissionSettings {
+    fn default() -> Self {
+        Self {
+            utc_offset_minutes: 210,
+            booking_window_days: 14,
+            ticket_due_hours: 24,
+        }
+    }
 }
 
 /// Dialog settings for one operator (or aggregator route).
@@ -69,6 +116,8 @@ impl Default for Config {
             operators: BTreeMap::from([("demo".to_string(), OperatorConfig::default())]),
             smpp: SmppConfig::default(),
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9100)),
+            store: StoreSettings::default(),
+            admission: AdmissionSettings::default(),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
 //! - [`pii`]: `Masked<T>`, which keeps personal data out of logs.
 //! - [`sessions`]: the channel-neutral ingress and reply, and the engine between them.
+//! - [`store`]: the embedded SQLite store behind the [`store::AdmissionStore`] trait.
 //! - [`sync`]: the remote hook: outbox pusher and remote eligibility.
 //!
 //! Wire formats (SMPP, GSM 03.38 / UCS-2, SIP, SDP, RTP) live in the sans-IO crate
@@ -22,4 +23,5 @@ pub mod config;
 pub mod effects;
 pub mod pii;
 pub mod sessions;
+pub mod store;
 pub mod sync;

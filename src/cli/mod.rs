@@ -2,8 +2,12 @@
 //! `Args` (clap) and `run(args) -> anyhow::Result<ExitCode>`.
 //!
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
+//! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
+//! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod id;
+pub mod roster;
+pub mod slots;
 
 use std::process::ExitCode;
 
@@ -24,6 +28,10 @@ pub enum Command {
     Version,
     /// National IDs: `id check --profile ir|cn|id|vn|generic <id>…` validates and decodes them.
     Id(id::Args),
+    /// The roster: `roster import <file.csv>` loads insured people, all-or-nothing.
+    Roster(roster::Args),
+    /// Slots: `slots generate [--template week.toml]` creates the coming days' slots.
+    Slots(slots::Args),
 }
 
 /// Runs one parsed command line. Errors are reported by `main` with exit status 2.
@@ -34,5 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Id(args) => id::run(args),
+        Command::Roster(args) => roster::run(args),
+        Command::Slots(args) => slots::run(args),
     }
 }
