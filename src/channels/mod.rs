@@ -1,0 +1,6 @@
+//! Channels own their sockets and nothing else: wire traffic in, [`crate::sessions::Ingress`]
+//! out, and [`crate::sessions::Reply`] back to the wire.
+//!
+//! - [`smpp`]: USSD over SMPP, both bind roles, with gateway dialects.
+
+pub mod smpp;
