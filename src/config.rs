@@ -32,6 +32,8 @@ pub struct Config {
     pub smpp: SmppConfig,
     /// Where `/metrics` is served.
     pub metrics_listen: SocketAddr,
+    /// The remote sync hook (`[sync]`, see `docs/sync.md`); absent: no remote at all.
+    pub sync: Option<crate::sync::config::SyncConfig>,
 }
 
 /// Dialog settings for one operator (or aggregator route).
@@ -69,6 +71,7 @@ impl Default for Config {
             operators: BTreeMap::from([("demo".to_string(), OperatorConfig::default())]),
             smpp: SmppConfig::default(),
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9100)),
+            sync: None,
         }
     }
 }

@@ -1,6 +1,9 @@
-//! The `sync` section of the engine configuration. Every key has a default, so an empty
-//! section is valid and turns the hook off (no URL, no traffic).
+//! The `[sync]` section of `hotline.toml`. Every key has a default, so an empty section is
+//! valid; no URL means no traffic (no pusher, local eligibility only, no roster pull).
+//! Durations are written as people write them (`"800ms"`, `"5s"`, `"5m"`).
 
+use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
@@ -28,7 +31,25 @@ impl DownPolicy {
     }
 }
 
-/// `sync.*` keys. Durations are in milliseconds (`_ms`) or seconds (`_s`).
+/// The shared HMAC key as written inline in the file. `Debug` never shows it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a key given in clear.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// `[sync]` keys.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SyncConfig {
@@ -38,32 +59,41 @@ pub struct SyncConfig {
     pub eligibility_url: Option<String>,
     /// Where roster deltas are pulled from (`?since=<cursor>`); optional.
     pub roster_url: Option<String>,
-    /// The environment variable that holds the shared HMAC key (never the key itself, so
-    /// configuration files can be shared and logged).
-    pub secret_env: String,
+    /// The shared HMAC key, inline. Prefer `secret_file` so the file can be shared.
+    pub secret: Option<Secret>,
+    /// A file whose content (trailing newline dropped) is the shared HMAC key.
+    pub secret_file: Option<PathBuf>,
     /// Most events in one pushed batch.
     pub batch_size: usize,
     /// Deadline of one push request, connection to last byte of the answer.
-    pub push_timeout_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub push_timeout: Duration,
     /// First retry delay after a failed push; doubles per consecutive failure.
-    pub backoff_initial_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub backoff_initial: Duration,
     /// Longest retry delay.
-    pub backoff_max_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub backoff_max: Duration,
     /// How often an idle pusher looks at the outbox when nobody wakes it.
-    pub idle_poll_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub push_interval: Duration,
     /// Deadline of one eligibility lookup (the caller is waiting on the line).
-    pub eligibility_deadline_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub eligibility_deadline: Duration,
     /// How long a remote answer (found or not found) is reused.
-    pub eligibility_cache_ttl_s: u64,
+    #[serde(with = "humantime_serde")]
+    pub eligibility_ttl: Duration,
     /// Most cached answers; the oldest are dropped first.
-    pub eligibility_cache_capacity: usize,
+    pub eligibility_cache_size: usize,
     /// After a failed lookup, how long further lookups skip the remote and apply the
     /// policy at once, so that an outage does not add the deadline to every call.
-    pub eligibility_breaker_ms: u64,
+    #[serde(with = "humantime_serde")]
+    pub eligibility_breaker: Duration,
     /// What to do when the remote does not answer in time.
-    pub eligibility_down_policy: DownPolicy,
+    pub down_policy: DownPolicy,
     /// How often the roster delta is pulled.
-    pub roster_poll_s: u64,
+    #[serde(with = "humantime_serde")]
+    pub roster_interval: Duration,
 }
 
 impl Default for SyncConfig {
@@ -72,84 +102,188 @@ impl Default for SyncConfig {
             push_url: None,
             eligibility_url: None,
             roster_url: None,
-            secret_env: "HOTLINE_SYNC_SECRET".to_owned(),
+            secret: None,
+            secret_file: None,
             batch_size: 100,
-            push_timeout_ms: 5_000,
-            backoff_initial_ms: 500,
-            backoff_max_ms: 60_000,
-            idle_poll_ms: 1_000,
-            eligibility_deadline_ms: 800,
-            eligibility_cache_ttl_s: 300,
-            eligibility_cache_capacity: 100_000,
-            eligibility_breaker_ms: 5_000,
-            eligibility_down_policy: DownPolicy::UseLocal,
-            roster_poll_s: 300,
+            push_timeout: Duration::from_secs(5),
+            backoff_initial: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(60),
+            push_interval: Duration::from_secs(1),
+            eligibility_deadline: Duration::from_millis(800),
+            eligibility_ttl: Duration::from_secs(300),
+            eligibility_cache_size: 100_000,
+            eligibility_breaker: Duration::from_secs(5),
+            down_policy: DownPolicy::UseLocal,
+            roster_interval: Duration::from_secs(300),
         }
     }
 }
 
 /// Why the sync section cannot be used.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConfigError {
-    /// The variable named by `secret_env` is unset or empty: pushes could not be signed.
-    #[error("sync.secret_env names `{var}`, which is not set (the HMAC key goes there)")]
-    MissingSecret {
-        /// The variable's name.
-        var: String,
+#[derive(Debug, thiserror::Error)]
+pub enum SyncConfigError {
+    /// A URL is set but neither `secret` nor `secret_file`: requests could not be signed.
+    #[error("sync: a URL is set but no key (set sync.secret_file, or sync.secret)")]
+    MissingSecret,
+    /// Both `secret` and `secret_file` are set; which one wins would be a guess.
+    #[error("sync: both secret and secret_file are set (keep one)")]
+    TwoSecrets,
+    /// The key is empty (an empty key signs nothing worth verifying).
+    #[error("sync: the key is empty")]
+    EmptySecret,
+    /// `secret_file` could not be read.
+    #[error("sync.secret_file {path}: {source}")]
+    SecretFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
     },
+    /// A URL is not `http://` or `https://`.
+    #[error("sync.{key} = {url:?} is not an http:// or https:// URL")]
+    BadUrl {
+        /// `push_url`, `eligibility_url` or `roster_url`.
+        key: &'static str,
+        /// The value.
+        url: String,
+    },
+    /// `batch_size` is zero.
+    #[error("sync.batch_size must be at least 1")]
+    ZeroBatch,
 }
 
 impl SyncConfig {
-    /// The shared HMAC key, read from the environment variable `secret_env`.
-    pub fn secret(&self) -> Result<Vec<u8>, ConfigError> {
-        match std::env::var_os(&self.secret_env) {
-            Some(value) if !value.is_empty() => Ok(value.into_encoded_bytes()),
-            _ => Err(ConfigError::MissingSecret {
-                var: self.secret_env.clone(),
-            }),
+    /// Whether any URL is set, so a key is needed.
+    pub fn is_enabled(&self) -> bool {
+        self.push_url.is_some() || self.eligibility_url.is_some() || self.roster_url.is_some()
+    }
+
+    /// Checks what can be checked without reading files: URLs and sizes.
+    pub fn check(&self) -> Result<(), SyncConfigError> {
+        let urls = [
+            ("push_url", &self.push_url),
+            ("eligibility_url", &self.eligibility_url),
+            ("roster_url", &self.roster_url),
+        ];
+        for (key, url) in urls {
+            if let Some(url) = url {
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    let url = url.clone();
+                    return Err(SyncConfigError::BadUrl { key, url });
+                }
+            }
         }
+        if self.batch_size == 0 {
+            return Err(SyncConfigError::ZeroBatch);
+        }
+        if self.secret.is_some() && self.secret_file.is_some() {
+            return Err(SyncConfigError::TwoSecrets);
+        }
+        Ok(())
     }
 
-    /// `push_timeout_ms` as a duration.
-    pub fn push_timeout(&self) -> Duration {
-        Duration::from_millis(self.push_timeout_ms)
+    /// The shared HMAC key, from `secret` or the file `secret_file`.
+    pub fn key(&self) -> Result<Vec<u8>, SyncConfigError> {
+        self.check()?;
+        let key = match (&self.secret, &self.secret_file) {
+            (Some(Secret(inline)), None) => inline.clone().into_bytes(),
+            (None, Some(path)) => read_key(path)?,
+            _ => return Err(SyncConfigError::MissingSecret),
+        };
+        if key.is_empty() {
+            return Err(SyncConfigError::EmptySecret);
+        }
+        Ok(key)
     }
+}
 
-    /// `eligibility_deadline_ms` as a duration.
-    pub fn eligibility_deadline(&self) -> Duration {
-        Duration::from_millis(self.eligibility_deadline_ms)
+fn read_key(path: &Path) -> Result<Vec<u8>, SyncConfigError> {
+    let mut key = std::fs::read(path).map_err(|source| SyncConfigError::SecretFile {
+        path: path.to_owned(),
+        source,
+    })?;
+    while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        key.pop();
     }
-
-    /// `eligibility_cache_ttl_s` as a duration.
-    pub fn eligibility_cache_ttl(&self) -> Duration {
-        Duration::from_secs(self.eligibility_cache_ttl_s)
-    }
-
-    /// `eligibility_breaker_ms` as a duration.
-    pub fn eligibility_breaker(&self) -> Duration {
-        Duration::from_millis(self.eligibility_breaker_ms)
-    }
+    Ok(key)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{DownPolicy, SyncConfig};
+    use super::{DownPolicy, Secret, SyncConfig, SyncConfigError};
+    use std::time::Duration;
 
     #[test]
     fn an_empty_section_takes_every_default() {
-        let config: SyncConfig = serde_json::from_str("{}").expect("defaults");
+        let config: SyncConfig = toml::from_str("").expect("defaults");
         assert_eq!(config, SyncConfig::default());
-        assert_eq!(config.eligibility_deadline_ms, 800);
-        assert_eq!(config.eligibility_down_policy, DownPolicy::UseLocal);
+        assert_eq!(config.eligibility_deadline, Duration::from_millis(800));
+        assert_eq!(config.down_policy, DownPolicy::UseLocal);
+        assert!(!config.is_enabled());
     }
 
     #[test]
-    fn policy_and_unknown_keys() {
-        let config: SyncConfig =
-            serde_json::from_str(r#"{"eligibility_down_policy": "refuse"}"#).expect("valid");
-        assert_eq!(config.eligibility_down_policy, DownPolicy::Refuse);
-        assert!(serde_json::from_str::<SyncConfig>(r#"{"push_ulr": "x"}"#).is_err());
-        let bad = r#"{"eligibility_down_policy": "guess"}"#;
-        assert!(serde_json::from_str::<SyncConfig>(bad).is_err());
+    fn durations_policy_and_unknown_keys() {
+        let text = "down_policy = \"refuse\"\neligibility_deadline = \"300ms\"\n";
+        let config: SyncConfig = toml::from_str(text).expect("valid");
+        assert_eq!(config.down_policy, DownPolicy::Refuse);
+        assert_eq!(config.eligibility_deadline, Duration::from_millis(300));
+        assert!(toml::from_str::<SyncConfig>("push_ulr = \"x\"").is_err());
+        assert!(toml::from_str::<SyncConfig>("down_policy = \"guess\"").is_err());
+    }
+
+    #[test]
+    fn the_key_comes_from_exactly_one_place_and_is_never_printed() {
+        let dir = std::env::temp_dir().join(format!("hotline-sync-key-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("sync.key");
+        std::fs::write(&file, "from-file\n").expect("write key");
+        let mut config = SyncConfig {
+            push_url: Some("https://agency.example/events".into()),
+            ..SyncConfig::default()
+        };
+        assert!(matches!(config.key(), Err(SyncConfigError::MissingSecret)));
+        config.secret_file = Some(file.clone());
+        assert_eq!(config.key().expect("file key"), b"from-file");
+        config.secret = Some(Secret::new("inline"));
+        assert!(matches!(config.key(), Err(SyncConfigError::TwoSecrets)));
+        config.secret_file = None;
+        assert_eq!(config.key().expect("inline key"), b"inline");
+        assert!(!format!("{config:?}").contains("inline"));
+        config.secret_file = Some(dir.join("missing"));
+        config.secret = None;
+        assert!(matches!(
+            config.key(),
+            Err(SyncConfigError::SecretFile { .. })
+        ));
+        std::fs::remove_dir_all(&dir).expect("clean up");
+    }
+
+    #[test]
+    fn hotline_toml_carries_an_optional_sync_section() {
+        let path = std::path::Path::new("hotline.toml");
+        let bare = crate::config::Config::parse("", path).expect("defaults");
+        assert!(bare.sync.is_none());
+        let text = "[sync]\npush_url = \"https://agency.example/events\"\nsecret = \"k\"\nbatch_size = 50\ndown_policy = \"refuse\"\n";
+        let config = crate::config::Config::parse(text, path).expect("valid");
+        let sync = config.sync.expect("a [sync] section");
+        assert_eq!(sync.batch_size, 50);
+        assert_eq!(sync.down_policy, DownPolicy::Refuse);
+        assert_eq!(sync.key().expect("inline"), b"k");
+    }
+
+    #[test]
+    fn urls_must_be_http() {
+        let config = SyncConfig {
+            eligibility_url: Some("ftp://agency".into()),
+            ..SyncConfig::default()
+        };
+        assert!(matches!(
+            config.check(),
+            Err(SyncConfigError::BadUrl {
+                key: "eligibility_url",
+                ..
+            })
+        ));
     }
 }

@@ -3,16 +3,18 @@
 //!
 //! - [`batch`]: the JSON body of one push ([`batch::PushBatch`]), shared with receivers.
 //! - [`config`]: [`config::SyncConfig`], the `sync.*` keys with their defaults.
-//! - [`eligibility`]: [`eligibility::RemoteEligibility`]: lookup with deadline, cache, policy.
+//! - [`eligibility`]: [`eligibility::RemoteLookup`]: remote lookup with deadline, cache, down policy.
+//! - [`metrics`]: metric names (`pub const`) and their registration.
 //! - [`outbox`]: the events the store commits with each booking, and the trait the pusher
 //!   reads them through.
-//! - [`pusher`]: the tokio task that pushes the outbox, with its lag metrics.
+//! - [`pusher`]: the tokio task that pushes the outbox and reports its lag.
 //! - [`schedule`]: [`schedule::PushSchedule`], the pusher's sans-IO backoff and timing.
 //! - [`signature`]: the `X-Hotline-Signature` HMAC-SHA256 header: sign and verify.
 
 pub mod batch;
 pub mod config;
 pub mod eligibility;
+pub mod metrics;
 pub mod outbox;
 pub mod pusher;
 pub mod schedule;

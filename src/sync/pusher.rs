@@ -14,19 +14,11 @@ use tokio::sync::{watch, Notify};
 use tokio::task::JoinHandle;
 
 use super::batch::PushBatch;
-use super::config::SyncConfig;
+use super::config::{SyncConfig, SyncConfigError};
+use super::metrics::PushMetrics;
 use super::outbox::{Outbox, OutboxEvent};
 use super::schedule::{Backoff, PushSchedule};
 use super::signature::{sign, SIGNATURE_HEADER};
-
-/// Metric: events waiting in the outbox at the last read (a lower bound when capped).
-pub const METRIC_PENDING: &str = "hotline_sync_outbox_pending";
-/// Metric: age of the oldest unacknowledged event, in seconds.
-pub const METRIC_OLDEST_AGE: &str = "hotline_sync_outbox_oldest_age_seconds";
-/// Metric: events delivered and acknowledged since start.
-pub const METRIC_DELIVERED: &str = "hotline_sync_pushed_events_total";
-/// Metric: failed push attempts since start.
-pub const METRIC_FAILURES: &str = "hotline_sync_push_failures_total";
 
 /// HTTP 413: the receiver refuses the batch's size; the pusher halves its batch size.
 const PAYLOAD_TOO_LARGE: u16 = 413;
@@ -56,19 +48,23 @@ impl std::fmt::Debug for PusherConfig {
 }
 
 impl PusherConfig {
-    /// The pusher's settings from `sync.*`, or `None` when no `push_url` is set.
-    pub fn from_sync(config: &SyncConfig, key: Vec<u8>) -> Option<Self> {
-        Some(Self {
-            push_url: config.push_url.clone()?,
-            key,
+    /// The pusher's settings from `[sync]`, with the key read from `secret` or
+    /// `secret_file`; `Ok(None)` when no `push_url` is set (no pusher runs).
+    pub fn from_sync(config: &SyncConfig) -> Result<Option<Self>, SyncConfigError> {
+        let Some(push_url) = config.push_url.clone() else {
+            return Ok(None);
+        };
+        Ok(Some(Self {
+            push_url,
+            key: config.key()?,
             batch_size: config.batch_size.max(1),
-            push_timeout: config.push_timeout(),
+            push_timeout: config.push_timeout,
             backoff: Backoff {
-                initial: Duration::from_millis(config.backoff_initial_ms),
-                max: Duration::from_millis(config.backoff_max_ms),
-                idle_poll: Duration::from_millis(config.idle_poll_ms),
+                initial: config.backoff_initial,
+                max: config.backoff_max,
+                idle_poll: config.push_interval,
             },
-        })
+        }))
     }
 }
 
@@ -111,16 +107,18 @@ pub enum StartError {
 /// A snapshot of the pusher's lag and counters, for metrics and `status` pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PushStats {
-    /// Events seen pending at the last read of the outbox ([`METRIC_PENDING`]).
+    /// Events seen pending at the last read of the outbox
+    /// ([`OUTBOX_PENDING`](super::metrics::OUTBOX_PENDING)).
     pub pending: usize,
     /// `pending` is the batch limit, so more may be waiting.
     pub pending_capped: bool,
     /// Age of the oldest unacknowledged event at the time of the snapshot
-    /// ([`METRIC_OLDEST_AGE`]); `None` when the outbox was empty.
+    /// ([`OUTBOX_LAG_SECONDS`](super::metrics::OUTBOX_LAG_SECONDS)); `None` when the outbox
+    /// was empty.
     pub oldest_pending_age: Option<Duration>,
-    /// Events delivered and acknowledged ([`METRIC_DELIVERED`]).
+    /// Events delivered and acknowledged.
     pub delivered: u64,
-    /// Failed attempts ([`METRIC_FAILURES`]).
+    /// Failed attempts.
     pub failures: u64,
     /// Failures since the last success.
     pub consecutive_failures: u32,
@@ -175,7 +173,8 @@ impl PusherHandle {
     }
 }
 
-/// Starts the pusher on the current tokio runtime.
+/// Starts the pusher on the current tokio runtime (call it from within the runtime) and
+/// registers its metrics with the current recorder.
 pub fn spawn(outbox: Arc<dyn Outbox>, config: PusherConfig) -> Result<PusherHandle, StartError> {
     let client = reqwest::Client::builder()
         .timeout(config.push_timeout)
@@ -194,6 +193,7 @@ pub fn spawn(outbox: Arc<dyn Outbox>, config: PusherConfig) -> Result<PusherHand
         outbox,
         wake: Arc::new(Notify::new()),
         stats: Arc::new(Mutex::new(SharedStats::default())),
+        metrics: PushMetrics::register(),
         shutdown: shutdown_rx,
     };
     let (wake, stats) = (Arc::clone(&pusher.wake), Arc::clone(&pusher.stats));
@@ -214,6 +214,7 @@ struct Pusher {
     outbox: Arc<dyn Outbox>,
     wake: Arc<Notify>,
     stats: Arc<Mutex<SharedStats>>,
+    metrics: PushMetrics,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -233,6 +234,7 @@ impl Pusher {
             if self.schedule.is_due(Instant::now()) {
                 self.attempt().await;
             }
+            self.publish_lag();
         }
     }
 
@@ -300,6 +302,17 @@ impl Pusher {
         }
     }
 
+    /// Sets the lag gauges from the last read; called after every wake-up, so the lag keeps
+    /// growing on the dashboard while a backoff waits.
+    fn publish_lag(&self) {
+        let shared = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
+        let lag_ms = shared.oldest_created_at_ms.map_or(0, |created| {
+            unix_ms(SystemTime::now()).saturating_sub(created)
+        });
+        self.metrics.lag_seconds.set(lag_ms.max(0) as f64 / 1000.0);
+        self.metrics.pending.set(shared.stats.pending as f64);
+    }
+
     fn record_pending(&self, events: &[OutboxEvent]) {
         let mut shared = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
         shared.stats.pending = events.len();
@@ -313,6 +326,7 @@ impl Pusher {
         let mut shared = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
         let stats = &mut shared.stats;
         stats.delivered += count as u64;
+        self.metrics.pushed.increment(count as u64);
         stats.consecutive_failures = 0;
         stats.last_failure = None;
         if !more {
@@ -334,6 +348,7 @@ impl Pusher {
         );
         let mut shared = self.stats.lock().unwrap_or_else(PoisonError::into_inner);
         shared.stats.failures += 1;
+        self.metrics.failures.increment(1);
         shared.stats.consecutive_failures = self.schedule.failures();
         shared.stats.last_failure = Some(failure);
     }

@@ -4,32 +4,48 @@
 //! The request is `POST sync.eligibility_url` with `{"national_id", "profile"}`, signed
 //! like a push (the ID stays out of URLs and access logs). `200` carries a
 //! [`RemoteRecord`]; `404` means the agency does not know the person; anything else, a
-//! malformed answer, or no answer within the deadline is a failure.
+//! malformed answer, or no answer within the deadline is a failure (`docs/sync.md`).
+//!
+//! # Wiring it into admission
+//!
+//! Build one [`RemoteEligibility`] at start-up (inside the tokio runtime, or with its
+//! `Handle`) and hand it to the admission `ActionHandler` as `Arc<dyn RemoteLookup>`.
+//! The handler runs on the blocking pool, so it calls the blocking
+//! [`RemoteLookup::lookup`] when its local roster has no record for the ID, or only one
+//! older than its freshness window, and maps the [`RemoteAnswer`]:
+//!
+//! | answer | outcome |
+//! | --- | --- |
+//! | `Found { record }` | judge `record` with the local rules (and refresh the roster) |
+//! | `NotFound` | `unknown_id` |
+//! | `UseLocal` | judge the local record; with none, `unavailable` (an outage must not tell a caller they are unknown) |
+//! | `Unavailable` | `unavailable` |
 //!
 //! - `cache`: the TTL cache and the outage breaker (sans-IO).
+//! - `client`: [`RemoteEligibility`], the HTTP client with deadline, cache and policy.
 //! - `record`: [`RemoteRecord`], the roster record the remote answers with.
 
 mod cache;
+mod client;
 mod record;
 
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
-
-use reqwest::header::CONTENT_TYPE;
-use reqwest::StatusCode;
-
 pub use cache::{AnswerCache, Breaker};
+pub use client::{EligibilityConfig, RemoteEligibility};
 pub use record::{CoverageStatus, RemoteRecord, RosterSex};
 
-use super::config::{DownPolicy, SyncConfig};
-use super::signature::{sign, SIGNATURE_HEADER};
 use crate::admission::national_id::NationalId;
 
-/// What a lookup came to. The admission side decides on `Found` records with its own
-/// rules, treats `NotFound` as `unknown_id`, decides on the local record for `UseLocal`,
-/// and answers `unavailable` for `Unavailable`.
+/// What admission calls when its local roster cannot decide. Blocking: it returns within
+/// about the configured deadline, whatever the remote does. Tests and other backends
+/// implement it too.
+pub trait RemoteLookup: Send + Sync {
+    /// The agency's answer about `id`, or the down policy's outcome.
+    fn lookup(&self, id: &NationalId) -> RemoteAnswer;
+}
+
+/// What a lookup came to. See the module docs for the outcome each one maps to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub enum RemoteAnswer {
     /// The remote has a record (fresh, or cached within the TTL).
     Found {
         /// The record.
@@ -42,7 +58,7 @@ pub enum Lookup {
         /// Served from the cache.
         cached: bool,
     },
-    /// No usable answer; the policy is `use_local`.
+    /// No usable answer; the policy is `use_local`: decide on the local record.
     UseLocal {
         /// Why there was no answer.
         failure: RemoteFailure,
@@ -54,8 +70,8 @@ pub enum Lookup {
     },
 }
 
-impl Lookup {
-    /// `found`, `not_found`, `use_local` or `unavailable`.
+impl RemoteAnswer {
+    /// `found`, `not_found`, `use_local` or `unavailable` (the metric label).
     pub fn code(&self) -> &'static str {
         match self {
             Self::Found { .. } => "found",
@@ -63,6 +79,14 @@ impl Lookup {
             Self::UseLocal { .. } => "use_local",
             Self::Unavailable { .. } => "unavailable",
         }
+    }
+
+    /// Whether the answer came from the cache.
+    pub fn is_cached(&self) -> bool {
+        matches!(
+            self,
+            Self::Found { cached: true, .. } | Self::NotFound { cached: true }
+        )
     }
 }
 
@@ -78,7 +102,7 @@ pub enum RemoteFailure {
         /// The HTTP client's explanation.
         reason: String,
     },
-    /// An HTTP status other than 200 or 404.
+    /// An HTTP status other than 200 or 404 (401: the remote refused our signature).
     #[error("the remote answered HTTP {status}")]
     Status {
         /// The status code.
@@ -90,191 +114,10 @@ pub enum RemoteFailure {
         /// What was wrong with it.
         reason: String,
     },
-    /// The remote failed recently, so it was not asked (see `eligibility_breaker_ms`).
+    /// The remote failed recently, so it was not asked (see `eligibility_breaker`).
     #[error("the remote failed recently and was not asked")]
     RecentlyDown,
-}
-
-/// What remote eligibility needs to run.
-#[derive(Clone)]
-pub struct EligibilityConfig {
-    /// `sync.eligibility_url`.
-    pub url: String,
-    /// The shared HMAC key that signs requests.
-    pub key: Vec<u8>,
-    /// Deadline of one lookup, request to last byte.
-    pub deadline: Duration,
-    /// How long answers are reused.
-    pub ttl: Duration,
-    /// Most cached answers.
-    pub capacity: usize,
-    /// How long to skip the remote after a failure.
-    pub breaker: Duration,
-    /// What to do without an answer.
-    pub policy: DownPolicy,
-}
-
-impl std::fmt::Debug for EligibilityConfig {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EligibilityConfig")
-            .field("url", &self.url)
-            .field("deadline", &self.deadline)
-            .field("policy", &self.policy)
-            .finish_non_exhaustive()
-    }
-}
-
-impl EligibilityConfig {
-    /// The settings from `sync.*`, or `None` when no `eligibility_url` is set.
-    pub fn from_sync(config: &SyncConfig, key: Vec<u8>) -> Option<Self> {
-        Some(Self {
-            url: config.eligibility_url.clone()?,
-            key,
-            deadline: config.eligibility_deadline(),
-            ttl: config.eligibility_cache_ttl(),
-            capacity: config.eligibility_cache_capacity,
-            breaker: config.eligibility_breaker(),
-            policy: config.eligibility_down_policy,
-        })
-    }
-}
-
-/// A cached answer: the remote's word, found or not.
-type Answer = Option<RemoteRecord>;
-
-/// The remote eligibility client. Cheap to share (`Arc`); lookups run concurrently.
-#[derive(Debug)]
-pub struct RemoteEligibility {
-    config: EligibilityConfig,
-    client: reqwest::Client,
-    state: Mutex<State>,
-}
-
-#[derive(Debug)]
-struct State {
-    cache: AnswerCache<Answer>,
-    breaker: Breaker,
-}
-
-impl RemoteEligibility {
-    /// A client for `config`; fails only if the HTTP client cannot be built.
-    pub fn new(config: EligibilityConfig) -> Result<Self, reqwest::Error> {
-        let client = reqwest::Client::builder()
-            .timeout(config.deadline)
-            .user_agent(concat!("hotline/", env!("CARGO_PKG_VERSION")))
-            .build()?;
-        let state = State {
-            cache: AnswerCache::new(config.ttl, config.capacity),
-            breaker: Breaker::new(config.breaker),
-        };
-        Ok(Self {
-            config,
-            client,
-            state: Mutex::new(state),
-        })
-    }
-
-    /// The configured down policy.
-    pub fn policy(&self) -> DownPolicy {
-        self.config.policy
-    }
-
-    /// Asks about `id`: from the cache within the TTL, else from the remote within the
-    /// deadline, else the policy's outcome. Never takes much longer than the deadline.
-    pub async fn lookup(&self, id: &NationalId) -> Lookup {
-        let key = cache_key(id);
-        let skip = {
-            let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(answer) = state.cache.get(&key, Instant::now()) {
-                return found(answer, true);
-            }
-            state.breaker.is_open(Instant::now())
-        };
-        if skip {
-            return self.without_answer(RemoteFailure::RecentlyDown);
-        }
-        let asked = tokio::time::timeout(self.config.deadline, self.ask(id)).await;
-        let answer = asked.unwrap_or(Err(RemoteFailure::Deadline));
-        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        match answer {
-            Ok(answer) => {
-                state.breaker.handle_success();
-                state.cache.insert(key, answer.clone(), Instant::now());
-                found(answer, false)
-            }
-            Err(failure) => {
-                state.breaker.handle_failure(Instant::now());
-                drop(state);
-                tracing::warn!(%failure, policy = self.config.policy.as_str(), "remote eligibility failed");
-                self.without_answer(failure)
-            }
-        }
-    }
-
-    fn without_answer(&self, failure: RemoteFailure) -> Lookup {
-        match self.config.policy {
-            DownPolicy::UseLocal => Lookup::UseLocal { failure },
-            DownPolicy::Refuse => Lookup::Unavailable { failure },
-        }
-    }
-
-    /// One signed request and its answer.
-    async fn ask(&self, id: &NationalId) -> Result<Answer, RemoteFailure> {
-        let body = serde_json::json!({
-            "national_id": id.as_str(),
-            "profile": id.profile().as_str(),
-        })
-        .to_string()
-        .into_bytes();
-        let response = self
-            .client
-            .post(&self.config.url)
-            .header(CONTENT_TYPE, "application/json")
-            .header(SIGNATURE_HEADER, sign(&self.config.key, &body))
-            .body(body)
-            .send()
-            .await
-            .map_err(transport)?;
-        match response.status() {
-            StatusCode::NOT_FOUND => return Ok(None),
-            StatusCode::OK => {}
-            other => {
-                return Err(RemoteFailure::Status {
-                    status: other.as_u16(),
-                })
-            }
-        }
-        let bytes = response.bytes().await.map_err(transport)?;
-        let record: RemoteRecord =
-            serde_json::from_slice(&bytes).map_err(|e| RemoteFailure::BadAnswer {
-                reason: e.to_string(),
-            })?;
-        if record.national_id.expose() != id.as_str() {
-            return Err(RemoteFailure::BadAnswer {
-                reason: "the record is for another ID".to_owned(),
-            });
-        }
-        Ok(Some(record))
-    }
-}
-
-fn cache_key(id: &NationalId) -> String {
-    format!("{}:{}", id.profile().as_str(), id.as_str())
-}
-
-fn found(answer: Answer, cached: bool) -> Lookup {
-    match answer {
-        Some(record) => Lookup::Found { record, cached },
-        None => Lookup::NotFound { cached },
-    }
-}
-
-fn transport(err: reqwest::Error) -> RemoteFailure {
-    if err.is_timeout() {
-        RemoteFailure::Deadline
-    } else {
-        RemoteFailure::Transport {
-            reason: super::pusher::error_chain(&err),
-        }
-    }
+    /// The runtime that performs requests is gone (the engine is shutting down).
+    #[error("the sync runtime is shut down")]
+    Shutdown,
 }
