@@ -12,10 +12,12 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use hotline::sync::batch::{PushBatch, WireEvent};
+use hotline::sync::metrics::{OUTBOX_LAG_SECONDS, PUSHED_EVENTS, PUSH_FAILURES};
 use hotline::sync::outbox::{Outbox, OutboxError, OutboxEvent};
 use hotline::sync::pusher::{self, PushFailure, PusherConfig, PusherHandle};
 use hotline::sync::schedule::Backoff;
 use hotline::sync::signature::{self, SIGNATURE_HEADER};
+use metrics_util::debugging::{DebugValue, DebuggingRecorder, Snapshotter};
 use serde_json::json;
 
 const KEY: &[u8] = b"agency-shared-key";
@@ -177,6 +179,41 @@ fn free_port() -> SocketAddr {
     probe.local_addr().expect("the probe has an address")
 }
 
+/// Reads the pusher's metrics. The debugging recorder resets values on each snapshot, so
+/// counters are summed here and gauges keep their last reading.
+struct Readings {
+    snapshotter: Snapshotter,
+    values: BTreeMap<String, f64>,
+}
+
+impl Readings {
+    fn new(snapshotter: Snapshotter) -> Self {
+        Self {
+            snapshotter,
+            values: BTreeMap::new(),
+        }
+    }
+
+    /// Takes a snapshot and returns the reading of `name` after it.
+    fn read(&mut self, name: &str) -> f64 {
+        for (key, _, _, value) in self.snapshotter.snapshot().into_vec() {
+            let name = key.key().name().to_owned();
+            match value {
+                DebugValue::Counter(n) => *self.values.entry(name).or_default() += n as f64,
+                DebugValue::Gauge(g) => {
+                    self.values.insert(name, g.into_inner());
+                }
+                DebugValue::Histogram(_) => {}
+            }
+        }
+        self.values.get(name).copied().unwrap_or(f64::NAN)
+    }
+
+    fn last(&self, name: &str) -> f64 {
+        self.values.get(name).copied().unwrap_or(f64::NAN)
+    }
+}
+
 fn assert_per_person_order(accepted: &[WireEvent]) {
     let mut last: BTreeMap<&str, i64> = BTreeMap::new();
     for event in accepted {
@@ -194,10 +231,16 @@ async fn receiver_down_then_up_loses_nothing_and_a_lost_response_is_deduplicated
     let addr = free_port();
     let outbox = MemOutbox::with_events(25);
     let all = outbox.pending_ids();
-    let handle = start_pusher(&outbox, config(addr, KEY, 10));
+    let recorder = DebuggingRecorder::new();
+    let mut metrics = Readings::new(recorder.snapshotter());
+    let handle =
+        metrics::with_local_recorder(&recorder, || start_pusher(&outbox, config(addr, KEY, 10)));
 
     eventually("three failed attempts", || handle.stats().failures >= 3).await;
     let stats = handle.stats();
+    let lag = metrics.read(OUTBOX_LAG_SECONDS);
+    assert!(lag > 0.0, "the lag shows while the receiver is down: {lag}");
+    assert!(metrics.last(PUSH_FAILURES) >= 3.0);
     assert!(
         matches!(stats.last_failure, Some(PushFailure::Transport { .. })),
         "{stats:?}"
@@ -237,6 +280,8 @@ async fn receiver_down_then_up_loses_nothing_and_a_lost_response_is_deduplicated
     let stats = handle.stats();
     assert_eq!(stats.delivered, 25);
     assert_eq!(stats.oldest_pending_age, None);
+    assert_eq!(metrics.read(PUSHED_EVENTS), 25.0);
+    assert_eq!(metrics.last(OUTBOX_LAG_SECONDS), 0.0, "the lag clears");
     handle.shutdown().await;
 }
 

@@ -59,18 +59,45 @@ impl PushMetrics {
     }
 }
 
-/// Describes the eligibility counter; its handles are labelled per answer, so they are
-/// looked up per call (the recorder caches them).
-pub(crate) fn describe_eligibility() {
-    metrics::describe_counter!(
-        ELIGIBILITY_LOOKUPS,
-        Unit::Count,
-        "Remote eligibility lookups by answer and cache use"
-    );
+/// The eligibility lookup counters, one handle per (answer, cached) pair.
+#[derive(Debug, Clone)]
+pub(crate) struct LookupMetrics {
+    /// Indexed by [`LookupMetrics::slot`].
+    counters: [Counter; 6],
 }
 
-/// Counts one eligibility lookup.
-pub(crate) fn count_lookup(answer: &'static str, cached: bool) {
-    let cached = if cached { "true" } else { "false" };
-    metrics::counter!(ELIGIBILITY_LOOKUPS, "answer" => answer, "cached" => cached).increment(1);
+/// The labels of each slot, in order.
+const LOOKUP_LABELS: [(&str, &str); 6] = [
+    ("found", "false"),
+    ("found", "true"),
+    ("not_found", "false"),
+    ("not_found", "true"),
+    ("use_local", "false"),
+    ("unavailable", "false"),
+];
+
+impl LookupMetrics {
+    /// Describes and registers the lookup counters with the current recorder.
+    pub(crate) fn register() -> Self {
+        metrics::describe_counter!(
+            ELIGIBILITY_LOOKUPS,
+            Unit::Count,
+            "Remote eligibility lookups by answer and cache use"
+        );
+        let counters = LOOKUP_LABELS.map(|(answer, cached)| {
+            metrics::counter!(ELIGIBILITY_LOOKUPS, "answer" => answer, "cached" => cached)
+        });
+        Self { counters }
+    }
+
+    /// Counts one lookup that came to `answer` (a `RemoteAnswer::code`).
+    pub(crate) fn count(&self, answer: &str, cached: bool) {
+        let cached = if cached { "true" } else { "false" };
+        let slot = LOOKUP_LABELS
+            .iter()
+            .position(|labels| *labels == (answer, cached));
+        if let Some(counter) = slot.and_then(|i| self.counters.get(i)) {
+            counter.increment(1);
+        }
+    }
 }

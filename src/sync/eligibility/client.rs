@@ -14,7 +14,7 @@ use super::record::RemoteRecord;
 use super::{RemoteAnswer, RemoteFailure, RemoteLookup};
 use crate::admission::national_id::NationalId;
 use crate::sync::config::{DownPolicy, SyncConfig, SyncConfigError};
-use crate::sync::metrics;
+use crate::sync::metrics::LookupMetrics;
 use crate::sync::signature::{sign, SIGNATURE_HEADER};
 
 /// How much longer than the deadline a blocking caller waits for the runtime to report
@@ -83,6 +83,7 @@ pub struct RemoteEligibility {
 struct Inner {
     config: EligibilityConfig,
     client: reqwest::Client,
+    metrics: LookupMetrics,
     state: Mutex<State>,
 }
 
@@ -93,8 +94,9 @@ struct State {
 }
 
 impl RemoteEligibility {
-    /// A client whose requests run on `runtime`; fails only if the HTTP client cannot be
-    /// built.
+    /// A client whose requests run on `runtime` (`Handle::current()` inside the runtime);
+    /// registers its metrics with the current recorder. Fails only if the HTTP client
+    /// cannot be built.
     pub fn new(config: EligibilityConfig, runtime: Handle) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .timeout(config.deadline)
@@ -104,10 +106,10 @@ impl RemoteEligibility {
             cache: AnswerCache::new(config.ttl, config.capacity),
             breaker: Breaker::new(config.breaker),
         };
-        metrics::describe_eligibility();
         let inner = Inner {
             config,
             client,
+            metrics: LookupMetrics::register(),
             state: Mutex::new(state),
         };
         Ok(Self {
@@ -157,12 +159,12 @@ impl Inner {
         let skip = {
             let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(answer) = state.cache.get(&key, Instant::now()) {
-                return counted(found(answer, true));
+                return self.counted(found(answer, true));
             }
             state.breaker.is_open(Instant::now())
         };
         if skip {
-            return counted(self.without_answer(RemoteFailure::RecentlyDown));
+            return self.counted(self.without_answer(RemoteFailure::RecentlyDown));
         }
         let asked = tokio::time::timeout(self.config.deadline, self.ask(id)).await;
         let answer = asked.unwrap_or(Err(RemoteFailure::Deadline));
@@ -171,16 +173,21 @@ impl Inner {
             Ok(answer) => {
                 state.breaker.handle_success();
                 state.cache.insert(key, answer.clone(), Instant::now());
-                counted(found(answer, false))
+                self.counted(found(answer, false))
             }
             Err(failure) => {
                 state.breaker.handle_failure(Instant::now());
                 drop(state);
                 let policy = self.config.policy.as_str();
                 tracing::warn!(%failure, policy, "remote eligibility failed");
-                counted(self.without_answer(failure))
+                self.counted(self.without_answer(failure))
             }
         }
+    }
+
+    fn counted(&self, answer: RemoteAnswer) -> RemoteAnswer {
+        self.metrics.count(answer.code(), answer.is_cached());
+        answer
     }
 
     fn without_answer(&self, failure: RemoteFailure) -> RemoteAnswer {
@@ -228,11 +235,6 @@ impl Inner {
         }
         Ok(Some(record))
     }
-}
-
-fn counted(answer: RemoteAnswer) -> RemoteAnswer {
-    metrics::count_lookup(answer.code(), answer.is_cached());
-    answer
 }
 
 fn cache_key(id: &NationalId) -> String {
