@@ -23,11 +23,12 @@ use serde_json::{json, Value};
 const KEY: &[u8] = b"agency-shared-key";
 
 /// The agency's eligibility endpoint: verifies the signature, then answers from `records`
-/// after `delay`.
+/// after `delay`, signing its answer with `answer_key`.
 #[derive(Default)]
 struct Agency {
     records: HashMap<String, Value>,
     delay: Duration,
+    answer_key: Vec<u8>,
     hits: Mutex<usize>,
     refused_signature: Mutex<usize>,
 }
@@ -47,10 +48,16 @@ async fn answer(State(agency): State<Arc<Agency>>, headers: HeaderMap, body: Byt
         return StatusCode::BAD_REQUEST.into_response();
     };
     let id = request["national_id"].as_str().unwrap_or_default();
-    match agency.records.get(id) {
-        Some(record) => axum::Json(record.clone()).into_response(),
-        None => StatusCode::NOT_FOUND.into_response(),
-    }
+    let (status, body) = match agency.records.get(id) {
+        Some(record) => (StatusCode::OK, record.to_string().into_bytes()),
+        None => (StatusCode::NOT_FOUND, Vec::new()),
+    };
+    let signature = signature::sign(&agency.answer_key, &body);
+    let headers = [
+        ("content-type", "application/json".to_owned()),
+        (SIGNATURE_HEADER, signature),
+    ];
+    (status, headers, body).into_response()
 }
 
 async fn start_agency(agency: Arc<Agency>) -> SocketAddr {
@@ -91,6 +98,7 @@ fn agency_with(records: &[(&str, Value)], delay: Duration) -> Arc<Agency> {
             .map(|(id, r)| ((*id).to_owned(), r.clone()))
             .collect(),
         delay,
+        answer_key: KEY.to_vec(),
         ..Agency::default()
     })
 }
@@ -230,6 +238,25 @@ async fn the_agency_refuses_a_request_signed_with_the_wrong_key() {
         }
     );
     assert_eq!(*agency.refused_signature.lock().expect("not poisoned"), 1);
+}
+
+#[tokio::test]
+async fn an_answer_not_signed_by_the_agency_is_not_believed() {
+    let mut agency = agency_with(
+        &[("1234567890", record("1234567890", "active"))],
+        Duration::ZERO,
+    );
+    Arc::get_mut(&mut agency)
+        .expect("not shared yet")
+        .answer_key = b"impostor".to_vec();
+    let addr = start_agency(Arc::clone(&agency)).await;
+    let remote = client(config(addr, KEY, DownPolicy::Refuse));
+    assert_eq!(
+        blocking_lookup(&remote, "1234567890").await,
+        RemoteAnswer::Unavailable {
+            failure: RemoteFailure::BadSignature
+        }
+    );
 }
 
 #[tokio::test]

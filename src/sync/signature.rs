@@ -71,6 +71,16 @@ mod tests {
     }
 
     #[test]
+    fn the_worked_example_in_docs_sync_md() {
+        let body = crate::sync::batch::PushBatch::new(&[], 1_764_752_400_000).to_body();
+        assert_eq!(body, br#"{"sent_at_ms":1764752400000,"events":[]}"#);
+        assert_eq!(
+            sign(b"example-shared-key", &body),
+            "sha256=4e276e551833773ec4c5777b04fb172715fd0979f7ed7ce1b1eb304a661d6a7f"
+        );
+    }
+
+    #[test]
     fn verify_refuses_tampering_and_wrong_keys() {
         let header = sign(b"key", b"{\"events\":[]}");
         assert!(verify(b"key", b"{\"events\":[]}", &header));

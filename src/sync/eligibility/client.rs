@@ -15,7 +15,7 @@ use super::{RemoteAnswer, RemoteFailure, RemoteLookup};
 use crate::admission::national_id::NationalId;
 use crate::sync::config::{DownPolicy, SyncConfig, SyncConfigError};
 use crate::sync::metrics::LookupMetrics;
-use crate::sync::signature::{sign, SIGNATURE_HEADER};
+use crate::sync::signature::{sign, verify, SIGNATURE_HEADER};
 
 /// How much longer than the deadline a blocking caller waits for the runtime to report
 /// (scheduling slack; the request itself is cut at the deadline).
@@ -214,16 +214,24 @@ impl Inner {
             .send()
             .await
             .map_err(transport)?;
-        match response.status() {
-            StatusCode::NOT_FOUND => return Ok(None),
-            StatusCode::OK => {}
-            other => {
-                return Err(RemoteFailure::Status {
-                    status: other.as_u16(),
-                })
-            }
+        let status = response.status();
+        if status != StatusCode::OK && status != StatusCode::NOT_FOUND {
+            return Err(RemoteFailure::Status {
+                status: status.as_u16(),
+            });
         }
+        let signature = response
+            .headers()
+            .get(SIGNATURE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let bytes = response.bytes().await.map_err(transport)?;
+        if !signature.is_some_and(|s| verify(&self.config.key, &bytes, &s)) {
+            return Err(RemoteFailure::BadSignature);
+        }
+        if status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
         let record: RemoteRecord =
             serde_json::from_slice(&bytes).map_err(|e| RemoteFailure::BadAnswer {
                 reason: e.to_string(),

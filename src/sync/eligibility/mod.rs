@@ -3,8 +3,9 @@
 //!
 //! The request is `POST sync.eligibility_url` with `{"national_id", "profile"}`, signed
 //! like a push (the ID stays out of URLs and access logs). `200` carries a
-//! [`RemoteRecord`]; `404` means the agency does not know the person; anything else, a
-//! malformed answer, or no answer within the deadline is a failure (`docs/sync.md`).
+//! [`RemoteRecord`]; `404` means the agency does not know the person. Both answers are
+//! signed by the agency over their body. Anything else, an unsigned or malformed answer,
+//! or no answer within the deadline is a failure (`docs/sync.md`).
 //!
 //! # Wiring it into admission
 //!
@@ -114,6 +115,10 @@ pub enum RemoteFailure {
         /// What was wrong with it.
         reason: String,
     },
+    /// The answer's `X-Hotline-Signature` is missing or does not match its body under the
+    /// shared key: it is not believed (a proxy or an impostor answered).
+    #[error("the remote's answer is not signed with the shared key")]
+    BadSignature,
     /// The remote failed recently, so it was not asked (see `eligibility_breaker`).
     #[error("the remote failed recently and was not asked")]
     RecentlyDown,
