@@ -2,12 +2,13 @@
 //! an agency implements is `docs/sync.md`.
 //!
 //! - [`batch`]: the JSON body of one push ([`batch::PushBatch`]), shared with receivers.
-//! - [`config`]: [`config::SyncConfig`], the `sync.*` keys with their defaults.
-//! - [`eligibility`]: [`eligibility::RemoteLookup`]: remote lookup with deadline, cache, down policy.
+//! - [`config`]: [`config::SyncConfig`], the `[sync]` keys with their defaults.
+//! - [`eligibility`]: [`eligibility::RemoteLookup`]: lookup with deadline, cache, down policy.
 //! - [`metrics`]: metric names (`pub const`) and their registration.
 //! - [`outbox`]: the events the store commits with each booking, and the trait the pusher
 //!   reads them through.
 //! - [`pusher`]: the tokio task that pushes the outbox and reports its lag.
+//! - [`roster`]: the optional roster delta puller and the [`roster::RosterSink`] it feeds.
 //! - [`schedule`]: [`schedule::PushSchedule`], the pusher's sans-IO backoff and timing.
 //! - [`signature`]: the `X-Hotline-Signature` HMAC-SHA256 header: sign and verify.
 
@@ -17,5 +18,6 @@ pub mod eligibility;
 pub mod metrics;
 pub mod outbox;
 pub mod pusher;
+pub mod roster;
 pub mod schedule;
 pub mod signature;
