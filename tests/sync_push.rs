@@ -12,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use hotline::sync::batch::{PushBatch, WireEvent};
+use hotline::sync::config::SyncConfig;
 use hotline::sync::metrics::{OUTBOX_LAG_SECONDS, PUSHED_EVENTS, PUSH_FAILURES};
 use hotline::sync::outbox::{Outbox, OutboxError, OutboxEvent};
 use hotline::sync::pusher::{self, PushFailure, PusherConfig, PusherHandle};
@@ -363,4 +364,66 @@ async fn a_receiver_that_refuses_large_batches_gets_smaller_ones() {
     let state = rx.state.lock().expect("not poisoned");
     assert_eq!(state.accepted.len(), 20);
     assert_per_person_order(&state.accepted);
+}
+
+/// Waits (bounded) on a plain thread until `done` holds.
+fn eventually_blocking(what: &str, mut done: impl FnMut() -> bool) {
+    for _ in 0..1_500 {
+        if done() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    panic!("gave up waiting for {what}");
+}
+
+/// The engine dies (its runtime is torn down) after the receiver recorded a batch but
+/// before the answer arrived; the restarted engine, started from `[sync]` as `hotline
+/// serve` does, resends it and the receiver keeps one copy.
+#[test]
+fn a_crash_mid_push_resends_and_the_receiver_keeps_one_copy() {
+    let receiver_rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let rx = receiver(KEY);
+    rx.state.lock().expect("not poisoned").lose_responses = 1;
+    let addr = receiver_rt.block_on(start_receiver(any_port(), Arc::clone(&rx)));
+    let outbox = MemOutbox::with_events(25);
+    let all = outbox.pending_ids();
+
+    let engine = tokio::runtime::Runtime::new().expect("a runtime");
+    let mut slow = config(addr, KEY, 10);
+    slow.push_timeout = Duration::from_secs(30);
+    let first = {
+        let _runtime = engine.enter();
+        start_pusher(&outbox, slow)
+    };
+    eventually_blocking("the first batch recorded", || {
+        rx.state.lock().expect("not poisoned").accepted.len() >= 10
+    });
+    engine.shutdown_background();
+    drop(first);
+    assert_eq!(outbox.pending_ids(), all, "nothing was acknowledged");
+
+    let sync: SyncConfig = toml::from_str(&format!(
+        "push_url = \"http://{addr}/push\"\nsecret = \"agency-shared-key\"\nbatch_size = 10\n\
+         backoff_initial = \"20ms\"\nbackoff_max = \"200ms\"\npush_interval = \"20ms\"\n"
+    ))
+    .expect("a valid [sync] section");
+    let restarted = tokio::runtime::Runtime::new().expect("a runtime");
+    let outbox_dyn: Arc<dyn Outbox> = outbox.clone();
+    let second = restarted
+        .block_on(async { pusher::start(&sync, outbox_dyn) })
+        .expect("the pusher starts")
+        .expect("push_url is set");
+    eventually_blocking("an empty outbox", || outbox.pending_ids().is_empty());
+    restarted.block_on(second.shutdown());
+
+    let state = rx.state.lock().expect("not poisoned");
+    assert_eq!(state.accepted.len(), 25, "each event once at the receiver");
+    assert!(state.duplicates >= 10, "the unanswered batch came again");
+    assert_per_person_order(&state.accepted);
+    drop(state);
+    let no_url = SyncConfig::default();
+    let outbox_dyn: Arc<dyn Outbox> = outbox.clone();
+    let none = restarted.block_on(async { pusher::start(&no_url, outbox_dyn) });
+    assert!(matches!(none, Ok(None)), "no push_url, no pusher");
 }

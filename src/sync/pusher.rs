@@ -19,6 +19,7 @@ use super::metrics::PushMetrics;
 use super::outbox::{Outbox, OutboxEvent};
 use super::schedule::{Backoff, PushSchedule};
 use super::signature::{sign, SIGNATURE_HEADER};
+use super::StartError;
 
 /// HTTP 413: the receiver refuses the batch's size; the pusher halves its batch size.
 const PAYLOAD_TOO_LARGE: u16 = 413;
@@ -96,14 +97,6 @@ pub enum PushFailure {
     },
 }
 
-/// Why the pusher could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    /// The HTTP client could not be built (TLS roots, for one).
-    #[error("cannot build the HTTP client: {0}")]
-    Client(#[from] reqwest::Error),
-}
-
 /// A snapshot of the pusher's lag and counters, for metrics and `status` pages.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PushStats {
@@ -170,6 +163,18 @@ impl PusherHandle {
         if let Err(err) = self.task.await {
             tracing::error!(%err, "sync pusher task ended abnormally");
         }
+    }
+}
+
+/// Starts the pusher for `[sync]` on the current tokio runtime, reading the key; `Ok(None)`
+/// when no `push_url` is set.
+pub fn start(
+    config: &SyncConfig,
+    outbox: Arc<dyn Outbox>,
+) -> Result<Option<PusherHandle>, StartError> {
+    match PusherConfig::from_sync(config)? {
+        Some(config) => spawn(outbox, config).map(Some),
+        None => Ok(None),
     }
 }
 

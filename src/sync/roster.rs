@@ -19,6 +19,7 @@ use super::eligibility::RemoteRecord;
 use super::pusher::error_chain;
 use super::schedule::{Backoff, PushSchedule};
 use super::signature::{sign, verify, SIGNATURE_HEADER};
+use super::StartError;
 use crate::pii::Masked;
 
 /// One page of roster changes, as the agency sends it.
@@ -161,11 +162,20 @@ impl PullerHandle {
     }
 }
 
-/// Starts the puller on the current tokio runtime; the first pull is due at once.
-pub fn spawn(
+/// Starts the puller for `[sync]` on the current tokio runtime, reading the key;
+/// `Ok(None)` when no `roster_url` is set.
+pub fn start(
+    config: &SyncConfig,
     sink: Arc<dyn RosterSink>,
-    config: PullerConfig,
-) -> Result<PullerHandle, reqwest::Error> {
+) -> Result<Option<PullerHandle>, StartError> {
+    match PullerConfig::from_sync(config)? {
+        Some(config) => spawn(sink, config).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Starts the puller on the current tokio runtime; the first pull is due at once.
+pub fn spawn(sink: Arc<dyn RosterSink>, config: PullerConfig) -> Result<PullerHandle, StartError> {
     let client = reqwest::Client::builder()
         .timeout(config.timeout)
         .user_agent(concat!("hotline/", env!("CARGO_PKG_VERSION")))

@@ -16,6 +16,7 @@ use crate::admission::national_id::NationalId;
 use crate::sync::config::{DownPolicy, SyncConfig, SyncConfigError};
 use crate::sync::metrics::LookupMetrics;
 use crate::sync::signature::{sign, verify, SIGNATURE_HEADER};
+use crate::sync::StartError;
 
 /// How much longer than the deadline a blocking caller waits for the runtime to report
 /// (scheduling slack; the request itself is cut at the deadline).
@@ -116,6 +117,15 @@ impl RemoteEligibility {
             inner: Arc::new(inner),
             runtime,
         })
+    }
+
+    /// The client for `[sync]`, with requests on `runtime`; `Ok(None)` when no
+    /// `eligibility_url` is set (admission decides on local data only).
+    pub fn from_sync(config: &SyncConfig, runtime: Handle) -> Result<Option<Self>, StartError> {
+        match EligibilityConfig::from_sync(config)? {
+            Some(config) => Ok(Some(Self::new(config, runtime)?)),
+            None => Ok(None),
+        }
     }
 
     /// The configured down policy.
