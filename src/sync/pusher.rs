@@ -125,7 +125,8 @@ struct SharedStats {
     oldest_created_at_ms: Option<i64>,
 }
 
-/// Controls a running pusher.
+/// Controls a running pusher. Keep it for the engine's lifetime: dropping it stops the
+/// pusher (unacknowledged events stay in the outbox).
 #[derive(Debug)]
 pub struct PusherHandle {
     wake: Arc<Notify>,

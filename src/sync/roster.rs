@@ -136,7 +136,8 @@ pub struct PullStats {
     pub last_applied_ms: Option<i64>,
 }
 
-/// Controls a running puller.
+/// Controls a running puller. Keep it for the engine's lifetime: dropping it stops the
+/// puller.
 #[derive(Debug)]
 pub struct PullerHandle {
     stats: Arc<Mutex<PullStats>>,
