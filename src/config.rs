@@ -36,6 +36,8 @@ pub struct Config {
     pub store: StoreSettings,
     /// Booking rules of the line: local time, booking window, work-order due time.
     pub admission: AdmissionSettings,
+    /// The remote sync hook (`[sync]`, see `docs/sync.md`); absent: no remote at all.
+    pub sync: Option<crate::sync::config::SyncConfig>,
 }
 
 /// `[store]`: how the SQLite file under `data_dir` is written and read.
@@ -118,6 +120,7 @@ impl Default for Config {
             metrics_listen: SocketAddr::from(([127, 0, 0, 1], 9100)),
             store: StoreSettings::default(),
             admission: AdmissionSettings::default(),
+            sync: None,
         }
     }
 }
@@ -187,6 +190,14 @@ impl Config {
     }
 
     fn check(&self) -> Result<(), (String, String)> {
+        if let Some(sync) = &self.sync {
+            sync.check().map_err(|e| {
+                (
+                    e.to_string(),
+                    "correct the [sync] section (docs/sync.md)".to_string(),
+                )
+            })?;
+        }
         for bind in self.smpp.binds() {
             if !self.operators.contains_key(bind.operator) {
                 return Err((

@@ -24,7 +24,11 @@ pub fn mask(value: &str) -> String {
 }
 
 /// A value whose formatting is masked. Use it for every field that holds personal data.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+/// Serde sees through it (the wire and the store need the clear value).
+#[derive(
+    Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(transparent)]
 pub struct Masked<T>(T);
 
 impl<T> Masked<T> {
