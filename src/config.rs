@@ -38,6 +38,8 @@ pub struct Config {
     pub admission: AdmissionSettings,
     /// The remote sync hook (`[sync]`, see `docs/sync.md`); absent: no remote at all.
     pub sync: Option<crate::sync::config::SyncConfig>,
+    /// USSD aggregators over HTTP (`[http]`); on defaults Africa's Talking at `/ussd/at`.
+    pub http: Option<crate::channels::http::config::HttpConfig>,
 }
 
 /// `[store]`: how the SQLite file under `data_dir` is written and read.
@@ -121,6 +123,7 @@ impl Default for Config {
             store: StoreSettings::default(),
             admission: AdmissionSettings::default(),
             sync: None,
+            http: Some(crate::channels::http::config::HttpConfig::default()),
         }
     }
 }
@@ -222,6 +225,11 @@ impl Config {
                     "use 160 for standard USSD, or the gateway's documented limit".into(),
                 ));
             }
+        }
+        if let Some(http) = &self.http {
+            let fix = "correct the [http] section (see docs/config.md)";
+            http.validate()
+                .map_err(|e| (e.to_string(), fix.to_string()))?;
         }
         Ok(())
     }

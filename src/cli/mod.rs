@@ -2,10 +2,12 @@
 //! `Args` (clap) and `run(args) -> anyhow::Result<ExitCode>`.
 //!
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
+//! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod id;
+pub mod report;
 pub mod roster;
 pub mod slots;
 
@@ -19,6 +21,9 @@ use clap::{Parser, Subcommand};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log lines as readable text (default) or one JSON object per line; filter with RUST_LOG.
+    #[arg(long, global = true, value_enum, default_value_t)]
+    pub log_format: crate::telemetry::LogFormat,
 }
 
 /// What `hotline` can do.
@@ -32,10 +37,15 @@ pub enum Command {
     Roster(roster::Args),
     /// Slots: `slots generate [--template week.toml]` creates the coming days' slots.
     Slots(slots::Args),
+    /// Managers' report: bookings and cancellations per day and clinic fill for the last 7 days
+    /// (`--from/--to`), as a table with text bars or `--json`.
+    Report(report::Args),
 }
 
 /// Runs one parsed command line. Errors are reported by `main` with exit status 2.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let filter = std::env::var("RUST_LOG").unwrap_or_else(|_| "info".into());
+    crate::telemetry::init(cli.log_format, &filter)?;
     match cli.command {
         Command::Version => {
             println!("hotline {}", env!("CARGO_PKG_VERSION"));
@@ -44,5 +54,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Id(args) => id::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
+        Command::Report(args) => report::run(args),
     }
 }
