@@ -8,7 +8,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use script::*;
 use hotline::channels::http::admin::{
     self, Admin, LiveSession, MenuReload, ReloadOutcome, SessionsView,
 };
@@ -18,6 +17,7 @@ use hotline::channels::http::{bind, serve, ServeError};
 use hotline::metrics as m;
 use hotline::pii::Masked;
 use hotline::sessions::SessionKey;
+use script::*;
 use serde_json::Value;
 use tokio_util::sync::CancellationToken;
 

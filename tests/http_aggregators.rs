@@ -7,10 +7,10 @@ mod script;
 use std::sync::Arc;
 use std::time::Duration;
 
-use script::*;
 use hotline::channels::http::config::{Aggregator, HttpConfig, InputStyle, RouteConfig};
 use hotline::channels::http::gateway::Gateway;
 use hotline::channels::http::{bind, serve};
+use script::*;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 

@@ -5,11 +5,11 @@ mod script;
 
 use std::sync::Arc;
 
-use script::*;
 use hotline::channels::http::config::HttpConfig;
 use hotline::channels::http::gateway::Gateway;
 use hotline::channels::http::{bind, serve};
 use hotline::telemetry::{capture, LogFormat};
+use script::*;
 use tokio_util::sync::CancellationToken;
 
 fn value(scrape: &str, line_prefix: &str) -> f64 {

@@ -58,6 +58,9 @@ pub enum IngressEvent {
     Input,
     /// The network or aggregator ended the dialog; nothing more may be sent.
     Abort,
+    /// Voice only: the caller let the node's digit timers run out without finishing
+    /// an answer (`input` holds any digits pressed before the timer fired).
+    NoInput,
 }
 
 /// How a screen must be shaped for the channel that will carry it.
@@ -108,6 +111,35 @@ pub struct Reply {
     pub sms: Option<String>,
     /// True when nothing may be sent (the ingress was an abort, or the session is gone).
     pub silent: bool,
+    /// Voice only: how to collect the answer to this screen (the text channels ignore it).
+    pub collect: Option<Collect>,
+}
+
+/// How a voice channel collects digits for one screen, from the node's cascaded settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Collect {
+    /// Milliseconds to wait for the first digit once the prompt has finished.
+    pub first_digit_ms: u32,
+    /// Milliseconds to wait between digits.
+    pub inter_digit_ms: u32,
+    /// Most digits in one answer; collection stops at this many.
+    pub max_digits: u8,
+    /// The key that ends an answer early (`#`), if any; it is not part of the answer.
+    pub terminator: Option<char>,
+    /// True when a digit may interrupt the prompt.
+    pub barge_in: bool,
+}
+
+impl Default for Collect {
+    fn default() -> Self {
+        Self {
+            first_digit_ms: 5_000,
+            inter_digit_ms: 3_000,
+            max_digits: 1,
+            terminator: Some('#'),
+            barge_in: true,
+        }
+    }
 }
 
 /// A boxed future, so that engines can sit behind `Arc<dyn Engine>`.

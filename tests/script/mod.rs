@@ -77,6 +77,7 @@ impl Script {
             end,
             sms,
             silent: false,
+            collect: None,
         }
     }
 

@@ -67,6 +67,7 @@ impl Engine for ScriptedEngine {
                     end: true,
                     sms: Some(SMS.into()),
                     silent: false,
+                    collect: None,
                 },
                 (_, "9") => screen(&format!("step {step}"), false),
                 (_, other) => screen(&format!("unknown {other}"), true),
@@ -81,5 +82,6 @@ fn screen(text: &str, end: bool) -> Reply {
         end,
         sms: None,
         silent: false,
+        collect: None,
     }
 }

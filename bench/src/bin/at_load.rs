@@ -76,6 +76,7 @@ impl Engine for Scripted {
                 end,
                 sms: None,
                 silent: false,
+                collect: None,
             }
         };
         Box::pin(std::future::ready(reply))

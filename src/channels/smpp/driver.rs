@@ -404,7 +404,7 @@ impl Conn {
         let (service_code, input) = match event {
             IngressEvent::Begin => split_dialled(&message.text)
                 .unwrap_or_else(|| (service_code_from_addr(&message.service_addr), String::new())),
-            IngressEvent::Input => (
+            IngressEvent::Input | IngressEvent::NoInput => (
                 service_code_from_addr(&message.service_addr),
                 message.text.clone(),
             ),
