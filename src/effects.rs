@@ -48,3 +48,57 @@ pub trait ActionHandler: Send + Sync {
     /// Performs one request and reports its outcome.
     fn perform(&self, request: &ActionRequest) -> ActionOutcome;
 }
+
+/// Every action a menu may name, with the outcome codes it can end with (besides `error`,
+/// and `timeout` from the runtime). The menu validator checks `action` nodes against it;
+/// `docs/actions.md` explains each.
+pub const CATALOGUE: &[(&str, &[&str])] = &[
+    ("caller.profile", &["known", "new"]),
+    ("caller.set_language", &["ok"]),
+    (
+        "eligibility.check",
+        &[
+            "eligible",
+            "invalid_id",
+            "unknown_id",
+            "lapsed",
+            "not_entitled",
+            "referral_required",
+            "already_booked",
+            "unavailable",
+        ],
+    ),
+    ("services.list", &["ok", "none"]),
+    ("facilities.list", &["ok", "none"]),
+    ("slots.list", &["ok", "none"]),
+    (
+        "booking.create",
+        &["booked", "full", "already_booked", "not_eligible"],
+    ),
+    ("bookings.list", &["ok", "none"]),
+    ("booking.cancel", &["cancelled", "not_found"]),
+    (
+        "booking.reschedule",
+        &[
+            "rescheduled",
+            "full",
+            "not_found",
+            "already_booked",
+            "not_eligible",
+        ],
+    ),
+    ("complaint.create", &["created"]),
+    ("callback.request", &["created"]),
+    ("survey.record", &["recorded"]),
+];
+
+/// Outcome codes any action may end with.
+pub const COMMON_OUTCOMES: &[&str] = &["error", "timeout"];
+
+/// The outcome codes of `action`, or `None` for an action not in the [`CATALOGUE`].
+pub fn outcomes_of(action: &str) -> Option<&'static [&'static str]> {
+    CATALOGUE
+        .iter()
+        .find(|(name, _)| *name == action)
+        .map(|(_, codes)| *codes)
+}

@@ -7,7 +7,9 @@
 //! - [`channels`]: SMPP, SIP and HTTP drivers; wire traffic to ingress and back.
 //! - [`cli`]: the `hotline` command line (clap); each subcommand in its own file.
 //! - [`config`]: `hotline.toml`, with embedded defaults for a demo line on loopback.
+//! - [`dialog`]: the pure dialog state machine over a compiled menu program.
 //! - [`effects`]: the action request/outcome boundary between dialogs and the domain.
+//! - [`menus`]: the menu file format, validator, compiler and renderers.
 //! - [`metrics`]: metric names as constants, their descriptions, the Prometheus exporter.
 //! - [`pii`]: `Masked<T>`, which keeps personal data out of logs.
 //! - [`report`]: the managers' report (bookings, cancellations, clinic fill) read from the store.
@@ -23,7 +25,9 @@ pub mod admission;
 pub mod channels;
 pub mod cli;
 pub mod config;
+pub mod dialog;
 pub mod effects;
+pub mod menus;
 pub mod metrics;
 pub mod pii;
 pub mod report;

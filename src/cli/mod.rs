@@ -1,11 +1,15 @@
 //! The `hotline` command line. Each subcommand lives in its own file and exposes
 //! `Args` (clap) and `run(args) -> anyhow::Result<ExitCode>`.
 //!
+//! - [`check`]: `hotline check`, menu validation with screen sizes.
+//! - [`graph`]: `hotline graph`, a journey drawn as Mermaid or dot.
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
+pub mod check;
+pub mod graph;
 pub mod id;
 pub mod report;
 pub mod roster;
@@ -31,6 +35,10 @@ pub struct Cli {
 pub enum Command {
     /// Print the version and the build's capabilities.
     Version,
+    /// Menus: validate `menus/` as the engine would load it, with every screen's size.
+    Check(check::Args),
+    /// Menus: draw a journey as a Mermaid or Graphviz graph.
+    Graph(graph::Args),
     /// National IDs: `id check --profile ir|cn|id|vn|generic <id>…` validates and decodes them.
     Id(id::Args),
     /// The roster: `roster import <file.csv>` loads insured people, all-or-nothing.
@@ -51,6 +59,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("hotline {}", env!("CARGO_PKG_VERSION"));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Check(args) => check::run(args),
+        Command::Graph(args) => graph::run(args),
         Command::Id(args) => id::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
