@@ -37,6 +37,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut diagnostics = compiled.diagnostics;
     let mut largest: Option<(usize, String)> = None;
     let mut screens = 0usize;
+    let mut sizes = Vec::new();
     if let Some(program) = &compiled.program {
         for flow in &program.flows {
             for node in &flow.nodes {
@@ -58,7 +59,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     }
                     let pageable = matches!(node.kind, Kind::Menu { .. });
                     let near = octets * 10 > args.octet_limit * 9;
-                    if octets > args.octet_limit || near || args.screens {
+                    if octets > args.octet_limit || near {
                         diagnostics.push(measure(
                             flow,
                             node,
@@ -68,12 +69,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                             what,
                             encoding,
                         ));
+                    } else if args.screens {
+                        sizes.push(format!("{}: {what}", flow.file.display()));
                     }
                 }
             }
         }
     }
     diagnostics.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    for line in &sizes {
+        println!("{line}");
+    }
     for d in &diagnostics {
         println!("{d}");
     }

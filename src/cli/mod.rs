@@ -6,6 +6,7 @@
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
+//! - [`simulate`]: `hotline simulate`, a phone in the terminal over the real store.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod check;
@@ -13,6 +14,7 @@ pub mod graph;
 pub mod id;
 pub mod report;
 pub mod roster;
+pub mod simulate;
 pub mod slots;
 
 use std::process::ExitCode;
@@ -39,6 +41,9 @@ pub enum Command {
     Check(check::Args),
     /// Menus: draw a journey as a Mermaid or Graphviz graph.
     Graph(graph::Args),
+    /// Menus: walk a journey in the terminal as a caller would, against the real store
+    /// (`simulate --lang fa '*123#'`).
+    Simulate(simulate::Args),
     /// National IDs: `id check --profile ir|cn|id|vn|generic <id>…` validates and decodes them.
     Id(id::Args),
     /// The roster: `roster import <file.csv>` loads insured people, all-or-nothing.
@@ -61,6 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Check(args) => check::run(args),
         Command::Graph(args) => graph::run(args),
+        Command::Simulate(args) => simulate::run(args),
         Command::Id(args) => id::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),

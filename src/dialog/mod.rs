@@ -143,8 +143,8 @@ impl Dialog {
                 if !std::mem::replace(&mut self.waiting, false) {
                     return self.fail();
                 }
-                if let Err(out) = self.take_outcome(outcome) {
-                    return out;
+                if self.take_outcome(outcome).is_err() {
+                    return self.fail();
                 }
             }
             Event::Input(_) | Event::NoInput if self.waiting => {
@@ -152,13 +152,13 @@ impl Dialog {
                 return self.fail();
             }
             Event::Input(text) => {
-                if let Err(out) = self.answer(text, now) {
-                    return out;
+                if self.answer(text, now).is_err() {
+                    return self.fail();
                 }
             }
             Event::NoInput => {
-                if let Err(out) = self.no_input() {
-                    return out;
+                if self.no_input().is_err() {
+                    return self.fail();
                 }
             }
         }
@@ -254,8 +254,8 @@ impl Dialog {
                 Kind::Menu { .. } | Kind::Input { .. } | Kind::Confirm { .. } => {
                     if let Some(queued) = self.queued.pop_front() {
                         let before = (self.flow, self.node);
-                        if let Err(out) = self.answer(&queued, now) {
-                            return out;
+                        if self.answer(&queued, now).is_err() {
+                            return self.fail();
                         }
                         if (self.flow, self.node) == before {
                             // A deep-link answer was refused: show the screen, drop the rest.
@@ -398,8 +398,8 @@ impl Dialog {
         }
     }
 
-    /// Applies an answer to the current screen. `Err` carries an end the answer caused.
-    fn answer(&mut self, raw: &str, now: SystemTime) -> Result<(), Output> {
+    /// Applies an answer to the current screen.
+    fn answer(&mut self, raw: &str, now: SystemTime) -> Result<(), Failed> {
         let program = Arc::clone(&self.program);
         let flow = &program.flows[self.flow];
         let node = &flow.nodes[self.node];
@@ -423,8 +423,8 @@ impl Dialog {
         if is(&keys.repeat) {
             return Ok(());
         }
-        if matches!(node.kind, Kind::Menu { .. }) {
-            if is(&keys.next_page) || is(&keys.prev_page) {
+        if matches!(node.kind, Kind::Menu { .. }) && (is(&keys.next_page) || is(&keys.prev_page)) {
+            {
                 let pages =
                     render::render(flow, node, &self.vars, &self.lang, None, 0, self.medium).pages;
                 if is(&keys.next_page) && self.page + 1 < pages {
@@ -448,7 +448,7 @@ impl Dialog {
                     }
                     Some(Choice::Item(i)) => {
                         let Some(items) = items else {
-                            return Err(self.fail());
+                            return Err(Failed);
                         };
                         let element = crate::menus::vars::lookup(&self.vars, &items.from)
                             .and_then(|v| v.get(i))
@@ -484,11 +484,11 @@ impl Dialog {
                 }
                 _ => self.invalid(),
             },
-            _ => Err(self.fail()),
+            _ => Err(Failed),
         }
     }
 
-    fn invalid(&mut self) -> Result<(), Output> {
+    fn invalid(&mut self) -> Result<(), Failed> {
         self.failures = self.failures.saturating_add(1);
         let node = self.current().clone();
         if self.failures > node.settings.max_failures {
@@ -498,7 +498,7 @@ impl Dialog {
         Ok(())
     }
 
-    fn no_input(&mut self) -> Result<(), Output> {
+    fn no_input(&mut self) -> Result<(), Failed> {
         self.timeouts = self.timeouts.saturating_add(1);
         let node = self.current().clone();
         if self.timeouts > node.settings.max_timeouts {
@@ -508,17 +508,17 @@ impl Dialog {
         Ok(())
     }
 
-    fn exhausted(&mut self, node: &Node) -> Result<(), Output> {
+    fn exhausted(&mut self, node: &Node) -> Result<(), Failed> {
         match node.settings.on_exhausted {
             Some(target) if target != self.node => {
                 self.goto(target);
                 Ok(())
             }
-            _ => Err(self.fail()),
+            _ => Err(Failed),
         }
     }
 
-    fn take_outcome(&mut self, outcome: ActionOutcome) -> Result<(), Output> {
+    fn take_outcome(&mut self, outcome: ActionOutcome) -> Result<(), Failed> {
         let program = Arc::clone(&self.program);
         let node = &program.flows[self.flow].nodes[self.node];
         let Kind::Action {
@@ -529,7 +529,7 @@ impl Dialog {
             ..
         } = &node.kind
         else {
-            return Err(self.fail());
+            return Err(Failed);
         };
         if let Some(store) = store {
             let mut value = outcome.vars.clone();
@@ -543,11 +543,15 @@ impl Dialog {
             }
             None => {
                 tracing::warn!(%action, code = %outcome.code, node = %node.name, "outcome has no route");
-                Err(self.fail())
+                Err(Failed)
             }
         }
     }
 }
+
+/// The dialog cannot go on; it ends with the flow's failure text.
+#[derive(Debug)]
+struct Failed;
 
 /// The `count`th message (1-based) of a count-based list; the last one repeats.
 fn pick(list: &[Text], count: u8) -> Option<&Text> {

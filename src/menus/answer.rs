@@ -17,7 +17,7 @@ pub fn parse(ty: &InputType, answer: &str, today: NaiveDate) -> Option<Value> {
             let ok = digits.chars().all(|c| c.is_ascii_digit())
                 && n >= usize::from(*min)
                 && n <= usize::from(*max);
-            ok.then(|| Value::String(digits))
+            ok.then_some(Value::String(digits))
         }
         InputType::NationalId { profile } => {
             let profile: Profile = profile.parse().ok()?;

@@ -775,7 +775,12 @@ impl FlowCx<'_, '_> {
                     name,
                     &format!("{key}:"),
                     format!(
-                        "node `{name}` is a `{}` node; `{key}` does not apply to it",
+                        "node `{name}` is {} `{}` node; `{key}` does not apply to it",
+                        if matches!(kind, NodeKind::Input | NodeKind::Action) {
+                            "an"
+                        } else {
+                            "a"
+                        },
                         kind_name(kind)
                     ),
                     Some(format!(

@@ -289,12 +289,15 @@ mod tests {
     fn renders_variables_formats_and_braces() {
         let vars = json!({"b": {"date": "2026-12-05", "time": "09:30"}, "id": "0012345679"});
         let vars = vars.as_object().cloned().unwrap_or_default();
-        let t = Template::parse("{{ok}} {b.date|date} {b.time|time} {id|mask}").unwrap();
+        let t = Template::parse("{{ok}} {b.date|date} {b.time|time} {id|mask}")
+            .expect("valid template");
         assert_eq!(t.render(&vars, "en"), "{ok} Sat 5 Dec 09:30 ******5679");
         assert_eq!(t.render(&vars, "fa"), "{ok} ۱۴ آذر ۰۹:۳۰ ******5679");
         assert_eq!(t.render(&vars, "zh"), "{ok} 12月5日周六 09:30 ******5679");
         assert_eq!(
-            Template::parse("{missing}").unwrap().render(&vars, "en"),
+            Template::parse("{missing}")
+                .expect("valid template")
+                .render(&vars, "en"),
             ""
         );
     }

@@ -7,6 +7,7 @@
 //! because operators spread one USSD dialog over several binds.
 //!
 //! - [`table`]: the sharded session table with idle deadlines and a size limit.
+//! - [`runtime`]: the [`Engine`] over the table, the dialog engine and the action handler.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 
 use hotline_codecs::text::Encoding;
 
+pub mod runtime;
 pub mod table;
 
 /// Which kind of channel a dialog arrived on; it picks the renderer and the metrics label.
