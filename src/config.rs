@@ -75,6 +75,14 @@ pub struct AdmissionSettings {
     pub ticket_due_hours: u32,
 }
 
+impl AdmissionSettings {
+    /// Today on the line's clock.
+    pub fn local_today(&self) -> chrono::NaiveDate {
+        let offset = chrono::Duration::minutes(i64::from(self.utc_offset_minutes));
+        (chrono::Utc::now() + offset).date_naive()
+    }
+}
+
 impl Default for AdmissionSettings {
     fn default() -> Self {
         Self {

@@ -12,9 +12,6 @@ use chrono::{Days, NaiveDate};
 use rusqlite::{Connection, OpenFlags};
 use serde::Serialize;
 
-/// The store's file name under `data_dir` (the admission store's `FILE_NAME`).
-pub const STORE_FILE: &str = "hotline.sqlite";
-
 /// Why a report could not be computed.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::NaiveDate;
-use hotline::report::{self, ReportError, STORE_FILE};
+use hotline::report::{self, ReportError};
+use hotline::store::sqlite::FILE_NAME as STORE_FILE;
 use rusqlite::Connection;
 
 const SCHEMA: &str = "

@@ -25,9 +25,10 @@ pub struct Args {
     /// Directory holding hotline.sqlite; overrides the config's data_dir.
     #[arg(long)]
     pub data_dir: Option<PathBuf>,
-    /// The line's local time as minutes east of UTC (Tehran 210, Jakarta 420).
-    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
-    pub utc_offset_minutes: i32,
+    /// The line's local time as minutes east of UTC (Tehran 210, Jakarta 420); defaults to
+    /// the config's `admission.utc_offset_minutes`.
+    #[arg(long, allow_negative_numbers = true)]
+    pub utc_offset_minutes: Option<i32>,
     /// Print the report as one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -42,10 +43,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => Config::load(path)?,
         None => Config::default(),
     };
-    let offset = args.utc_offset_minutes;
+    let mut clock = config.admission.clone();
+    if let Some(offset) = args.utc_offset_minutes {
+        clock.utc_offset_minutes = offset;
+    }
+    let offset = clock.utc_offset_minutes;
     let data_dir = args.data_dir.unwrap_or(config.data_dir);
-    let path = data_dir.join(report::STORE_FILE);
-    let to = args.to.unwrap_or_else(|| local_today(offset));
+    let path = data_dir.join(crate::store::sqlite::FILE_NAME);
+    let to = args.to.unwrap_or_else(|| clock.local_today());
     let from = args.from.unwrap_or_else(|| report::last_week(to));
     let report = match report::compute(&path, from, to, offset) {
         Ok(report) => report,
@@ -61,11 +66,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         print!("{}", render(&report));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn local_today(offset_minutes: i32) -> NaiveDate {
-    let now = chrono::Utc::now() + chrono::Duration::minutes(i64::from(offset_minutes));
-    now.date_naive()
 }
 
 /// The report as a terminal page.
