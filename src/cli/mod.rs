@@ -2,11 +2,13 @@
 //! `Args` (clap) and `run(args) -> anyhow::Result<ExitCode>`.
 //!
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
+//! - [`pdu`]: `hotline pdu decode`, SMPP PDUs from hex explained field by field.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod id;
+pub mod pdu;
 pub mod report;
 pub mod roster;
 pub mod slots;
@@ -37,6 +39,8 @@ pub enum Command {
     Roster(roster::Args),
     /// Slots: `slots generate [--template week.toml]` creates the coming days' slots.
     Slots(slots::Args),
+    /// SMPP PDUs: `pdu decode <hex>|-|--file F [--json]` explains every field and TLV.
+    Pdu(pdu::Args),
     /// Managers' report: bookings and cancellations per day and clinic fill for the last 7 days
     /// (`--from/--to`), as a table with text bars or `--json`.
     Report(report::Args),
@@ -55,5 +59,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Report(args) => report::run(args),
+        Command::Pdu(args) => pdu::run(args),
     }
 }
