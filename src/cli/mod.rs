@@ -5,12 +5,14 @@
 //! - [`pdu`]: `hotline pdu decode`, SMPP PDUs from hex explained field by field.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
+//! - [`serve`]: `hotline serve`, the engine: channels, store, sync, metrics, admin API.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod id;
 pub mod pdu;
 pub mod report;
 pub mod roster;
+pub mod serve;
 pub mod slots;
 
 use std::process::ExitCode;
@@ -33,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the version and the build's capabilities.
     Version,
+    /// Run the engine: the embedded demo line on loopback, or `--config hotline.toml`.
+    Serve(serve::Args),
     /// National IDs: `id check --profile ir|cn|id|vn|generic <id>…` validates and decodes them.
     Id(id::Args),
     /// The roster: `roster import <file.csv>` loads insured people, all-or-nothing.
@@ -56,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Id(args) => id::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Report(args) => report::run(args),

@@ -1,0 +1,355 @@
+//! `hotline serve`: runs the engine. With no arguments it runs the embedded demo line on
+//! loopback (SMPP on 127.0.0.1:2775 for `demo`/`demo`, Africa's Talking on
+//! `http://127.0.0.1:8080/ussd/at`, `/metrics` on 127.0.0.1:9100, the admin API on
+//! 127.0.0.1:9180, SQLite under `./data` with the demo roster); `--config hotline.toml` sets
+//! everything else (`docs/config.md`).
+//!
+//! Start order: metrics first (so nothing is emitted into the void), the store, the sync
+//! pusher, the dialog engine ([`build_engine`]), then the channels and the admin API. It
+//! prints how to dial in and a last `hotline ready …` line with the bound addresses.
+//!
+//! SIGTERM or SIGINT drains: new dialogs are refused (HTTP gets the "restarting" screen,
+//! SMPP binds answer a begin with it), steps in flight finish within `drain_timeout`, SMPP
+//! binds unbind, the pusher stops after its current attempt, and the store is closed (the
+//! writer commits what it holds and joins). SIGHUP reloads the menus through
+//! [`MenuReload`]; a refused reload leaves the running menus in service.
+
+mod banner;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::channels::http::admin::{
+    self, Admin, LiveSession, MenuReload, ReloadOutcome, SessionsView,
+};
+use crate::channels::http::gateway::Gateway;
+use crate::channels::http::{self, ServeError};
+use crate::channels::smpp::Smpp;
+use crate::config::Config;
+use crate::effects::ActionHandler;
+use crate::sessions::{Engine, Ingress, IngressEvent, Reply, ReplyFuture, SessionKey};
+
+/// `hotline serve [--config hotline.toml]`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config file (`docs/config.md`); without it, the embedded demo line on loopback.
+    #[arg(long, short, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// What the rest of the engine needs from the dialog runtime: the engine the channels call,
+/// and the two views the admin API drives.
+pub struct EngineParts {
+    /// Turns every channel's ingress into replies.
+    pub engine: Arc<dyn Engine>,
+    /// The live session table, as the admin API lists and ends dialogs.
+    pub sessions: Arc<dyn SessionsView>,
+    /// The menu reloader behind SIGHUP and `POST /reload`.
+    pub menus: Arc<dyn MenuReload>,
+}
+
+impl std::fmt::Debug for EngineParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineParts").finish_non_exhaustive()
+    }
+}
+
+/// Why the dialog engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The menus under `menus_dir` did not load; the source names file, line, column and fix.
+    #[error("menus in {dir}: {source}")]
+    Menus {
+        /// `config.menus_dir`.
+        dir: PathBuf,
+        /// The loader's explanation.
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+}
+
+/// Builds the dialog engine over the admission `actions`. Called once, inside the tokio
+/// runtime, after the store is open and before any channel starts.
+///
+/// PLACEHOLDER, to be replaced when the menus runtime (`src/menus/`, `src/dialog/`) is
+/// merged: this build answers every dialog with one end screen saying that no menus are
+/// loaded, lists no sessions, and refuses reloads. Everything around it is the real engine.
+pub fn build_engine(
+    config: &Config,
+    actions: Arc<dyn ActionHandler>,
+) -> Result<EngineParts, EngineError> {
+    let _unused_until_the_menus_runtime = (config, actions);
+    let placeholder = Arc::new(Placeholder);
+    Ok(EngineParts {
+        engine: placeholder.clone(),
+        sessions: placeholder.clone(),
+        menus: placeholder,
+    })
+}
+
+/// The placeholder engine's only screen.
+pub const PLACEHOLDER_TEXT: &str = "Hotline is starting: no menus are loaded yet.";
+
+/// PLACEHOLDER (see [`build_engine`]): one end screen per dialog, no sessions, no reloads.
+#[derive(Debug)]
+struct Placeholder;
+
+impl Engine for Placeholder {
+    fn handle(&self, ingress: Ingress) -> ReplyFuture<'_> {
+        let reply = match ingress.event {
+            IngressEvent::Abort => Reply {
+                silent: true,
+                ..Reply::default()
+            },
+            IngressEvent::Begin | IngressEvent::Input | IngressEvent::NoInput => Reply {
+                text: PLACEHOLDER_TEXT.into(),
+                end: true,
+                ..Reply::default()
+            },
+        };
+        Box::pin(std::future::ready(reply))
+    }
+}
+
+impl SessionsView for Placeholder {
+    fn live(&self) -> Vec<LiveSession> {
+        Vec::new()
+    }
+
+    fn end(&self, _key: &SessionKey) -> bool {
+        false
+    }
+}
+
+impl MenuReload for Placeholder {
+    fn reload(&self) -> ReloadOutcome {
+        ReloadOutcome {
+            ok: false,
+            version: "none".into(),
+            errors: vec!["this build has no menu runtime yet: nothing to reload".into()],
+        }
+    }
+}
+
+/// Runs `hotline serve` until a signal stops it.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::parse("", Path::new("<embedded defaults>"))?,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the tokio runtime")?;
+    runtime.block_on(serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Cancelled in turn during the drain: channels first, the admin API next, metrics last.
+struct Stops {
+    channels: CancellationToken,
+    admin: CancellationToken,
+    metrics: CancellationToken,
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let stops = Stops {
+        channels: CancellationToken::new(),
+        admin: CancellationToken::new(),
+        metrics: CancellationToken::new(),
+    };
+    let mut signals = Signals::watch()?;
+    let metrics = crate::metrics::install(config.metrics_listen, stops.metrics.clone()).await?;
+    let opened = open_store(&config).await?;
+    warn_unwired(&config);
+    let pusher = match &config.sync {
+        Some(sync) => crate::sync::pusher::start(sync, opened.outbox())?,
+        None => None,
+    };
+    let parts = build_engine(&config, opened.handler())?;
+    let smpp = Smpp::start(&config, parts.engine.clone(), stops.channels.clone())
+        .await
+        .context("cannot start the SMPP channel")?;
+    let http = start_http(&config, &parts, &stops).await?;
+    banner::print(&banner::Bound {
+        config: &config,
+        store: opened.store.path(),
+        smpp: smpp.server_addr,
+        http: http.as_ref().map(|h| h.addr),
+        admin: http.as_ref().map(|h| h.admin_addr),
+        metrics: metrics.addr,
+        pushing: pusher.is_some(),
+    });
+    signals.until_stop(&parts.menus).await;
+
+    info!(timeout = ?config.drain_timeout, "draining: new dialogs are refused, steps in flight finish");
+    if let Some(http) = &http {
+        http.gateway.drain();
+    }
+    stops.channels.cancel();
+    let drained = tokio::time::timeout(config.drain_timeout, async {
+        smpp.join().await;
+        if let Some(http) = http {
+            http.join().await;
+        }
+    })
+    .await;
+    if drained.is_err() {
+        warn!(timeout = ?config.drain_timeout, "drain timed out; stopping with steps still in flight");
+    }
+    stops.admin.cancel();
+    if let Some(pusher) = pusher {
+        pusher.shutdown().await;
+    }
+    drop(parts);
+    close_store(opened).await;
+    stops.metrics.cancel();
+    info!("stopped");
+    Ok(())
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<crate::admission::Opened> {
+    let today = local_today(config.admission.utc_offset_minutes);
+    let owned = config.clone();
+    let opened = tokio::task::spawn_blocking(move || crate::admission::open(&owned, today))
+        .await
+        .context("the store opener stopped")?
+        .with_context(|| format!("cannot open the store under {}", config.data_dir.display()))?;
+    Ok(opened)
+}
+
+/// The line's date now (demo slots start on it).
+fn local_today(utc_offset_minutes: i32) -> chrono::NaiveDate {
+    let offset = chrono::Duration::minutes(i64::from(utc_offset_minutes));
+    (chrono::Utc::now() + offset).date_naive()
+}
+
+/// Drops the last handles on the store so the writer commits what it holds and joins.
+async fn close_store(opened: crate::admission::Opened) {
+    let weak = Arc::downgrade(&opened.store);
+    let _ = tokio::task::spawn_blocking(move || drop(opened)).await;
+    if weak.upgrade().is_some() {
+        warn!("a task that did not finish still holds the store; it closes when the process exits");
+    } else {
+        info!("store closed");
+    }
+}
+
+/// Configured parts this build does not run yet, said out loud rather than ignored.
+fn warn_unwired(config: &Config) {
+    let tls = config.smpp.server.as_ref().and_then(|s| s.tls.as_ref());
+    if let Some(tls) = tls {
+        warn!(listen = %tls.listen, "smpp.server.tls is set, but this build has no TLS listener: only plain TCP on smpp.server.listen");
+    }
+    let Some(sync) = &config.sync else { return };
+    if sync.eligibility_url.is_some() {
+        warn!("sync.eligibility_url is set, but admission does not consult the remote yet: eligibility is decided on the local roster");
+    }
+    if sync.roster_url.is_some() {
+        warn!("sync.roster_url is set, but the store cannot apply roster deltas yet: the roster pull is not started");
+    }
+}
+
+/// The HTTP aggregator channel and the admin API, running.
+struct HttpRunning {
+    gateway: Arc<Gateway>,
+    addr: std::net::SocketAddr,
+    admin_addr: std::net::SocketAddr,
+    task: JoinHandle<Result<(), ServeError>>,
+}
+
+impl HttpRunning {
+    async fn join(self) {
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => warn!(error = %err, "http channel stopped with an error"),
+            Err(err) => warn!(error = %err, "http channel task failed"),
+        }
+    }
+}
+
+async fn start_http(
+    config: &Config,
+    parts: &EngineParts,
+    stops: &Stops,
+) -> anyhow::Result<Option<HttpRunning>> {
+    let Some(cfg) = &config.http else {
+        return Ok(None);
+    };
+    let gateway = Arc::new(Gateway::new(parts.engine.clone(), cfg));
+    let listener = http::bind(cfg.listen).await?;
+    let addr = listener.local_addr()?;
+    let admin_listener = http::bind(cfg.admin.listen).await?;
+    let admin_addr = admin_listener.local_addr()?;
+    let task = tokio::spawn(http::serve(
+        gateway.clone(),
+        cfg.clone(),
+        listener,
+        stops.channels.clone(),
+    ));
+    let admin = Admin {
+        sessions: parts.sessions.clone(),
+        menus: parts.menus.clone(),
+        gateway: gateway.clone(),
+        token: cfg.admin.token.clone(),
+    };
+    let admin_stop = stops.admin.clone();
+    tokio::spawn(async move {
+        if let Err(err) = admin::serve(admin, admin_listener, admin_stop).await {
+            tracing::error!(error = %err, "admin API stopped");
+        }
+    });
+    Ok(Some(HttpRunning {
+        gateway,
+        addr,
+        admin_addr,
+        task,
+    }))
+}
+
+/// The signals `hotline serve` acts on, watched from before the ready line so that a signal
+/// sent as soon as it is printed is never lost to the default action.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn watch() -> anyhow::Result<Self> {
+        Ok(Self {
+            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            hup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
+        })
+    }
+
+    /// Waits for SIGTERM or SIGINT, reloading menus on each SIGHUP meanwhile.
+    async fn until_stop(&mut self, menus: &Arc<dyn MenuReload>) {
+        loop {
+            tokio::select! {
+                _ = self.term.recv() => { info!("SIGTERM"); return; }
+                _ = self.int.recv() => { info!("SIGINT"); return; }
+                _ = self.hup.recv() => reload(menus).await,
+            }
+        }
+    }
+}
+
+async fn reload(menus: &Arc<dyn MenuReload>) {
+    let menus = Arc::clone(menus);
+    match tokio::task::spawn_blocking(move || menus.reload()).await {
+        Ok(outcome) if outcome.ok => info!(version = %outcome.version, "SIGHUP: menus reloaded"),
+        Ok(outcome) => {
+            metrics::counter!(crate::metrics::MENU_RELOAD_FAILURES).increment(1);
+            warn!(version = %outcome.version, errors = ?outcome.errors, "SIGHUP: reload refused; the running menus stay");
+        }
+        Err(err) => warn!(error = %err, "SIGHUP: the reload failed without a result"),
+    }
+}

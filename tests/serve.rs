@@ -1,0 +1,282 @@
+//! `hotline serve`, run as the real binary in a temporary working directory with every
+//! listener on port 0: an ESME on `rusmpp` binds and dials `*123#`, an aggregator posts to
+//! `/ussd/at`, `/metrics` shows the step, and SIGTERM drains (the ESME is unbound) and
+//! exits with status 0. Also: `hotline.example.toml` is accepted, a broken config is not.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use rusmpp::{Command as SmppCommand, CommandId, CommandStatus, Pdu};
+use support::rusmpp_peer::{Peer, Ussd};
+
+const MSISDN: &str = "989121234567";
+const PLACEHOLDER: &str = "Hotline is starting: no menus are loaded yet.";
+
+const CONFIG: &str = r#"
+data_dir = "data"
+metrics_listen = "127.0.0.1:0"
+drain_timeout = "5s"
+
+[smpp.server]
+listen = "127.0.0.1:0"
+
+[[smpp.server.integrators]]
+system_id = "demo"
+password = "demo"
+operator = "demo"
+
+[http]
+listen = "127.0.0.1:0"
+
+[[http.routes]]
+path = "/ussd/at"
+aggregator = "africas_talking"
+
+[http.admin]
+listen = "127.0.0.1:0"
+"#;
+
+/// A running `hotline serve` and the addresses its ready line named.
+struct Served {
+    child: Child,
+    dir: tempfile::TempDir,
+    smpp: SocketAddr,
+    http: SocketAddr,
+    metrics: SocketAddr,
+    admin: SocketAddr,
+    banner: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn spawn_serve(config: &str) -> Served {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("hotline.toml"), config).expect("write config");
+    let log = std::fs::File::create(dir.path().join("stderr.log")).expect("log file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["serve", "--config", "hotline.toml"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("hotline serve starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut banner = String::new();
+    loop {
+        let line = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(line) => line,
+            Err(_) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "no ready line; stdout so far:\n{banner}\nstderr:\n{}",
+                    stderr_of(dir.path())
+                )
+            }
+        };
+        banner.push_str(&line);
+        banner.push('\n');
+        if let Some(rest) = line.strip_prefix("hotline ready ") {
+            let addr = |key: &str| -> SocketAddr {
+                rest.split(' ')
+                    .find_map(|kv| kv.strip_prefix(key))
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or_else(|| panic!("{key} address in {line:?}"))
+            };
+            return Served {
+                smpp: addr("smpp="),
+                http: addr("http="),
+                metrics: addr("metrics="),
+                admin: addr("admin="),
+                child,
+                dir,
+                banner,
+            };
+        }
+    }
+}
+
+fn stderr_of(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default()
+}
+
+fn sigterm(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success(), "kill -TERM failed");
+}
+
+/// Waits for the process to exit, for at most `limit`.
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    None
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_answers_smpp_and_http_then_drains_on_sigterm() {
+    let mut served = tokio::task::spawn_blocking(|| spawn_serve(CONFIG))
+        .await
+        .expect("spawn");
+    assert!(
+        served.banner.contains("system_id \"demo\""),
+        "{}",
+        served.banner
+    );
+    assert!(
+        served.banner.contains("ussd_service_op 1"),
+        "{}",
+        served.banner
+    );
+    assert!(served.banner.contains("0012345679"), "{}", served.banner);
+
+    let (mut esme, status) = Peer::bind(served.smpp, "demo", "demo").await;
+    assert_eq!(status, CommandStatus::EsmeRok);
+    let dial = Ussd::text(MSISDN, "*123#", "*123#", 1).its(0x0100);
+    assert_eq!(esme.submit(&dial).await, CommandStatus::EsmeRok);
+    let screen = esme.screen().await.expect("a screen comes back");
+    assert_eq!(screen.decoded(), PLACEHOLDER);
+    assert_eq!(
+        screen.op,
+        Some(17),
+        "the placeholder's only screen ends the dialog"
+    );
+    assert_eq!(screen.its, Some(0x0100), "standard echoes its_session_info");
+    assert_eq!(screen.dest, MSISDN);
+
+    let client = reqwest::Client::new();
+    let body = client
+        .post(format!("http://{}/ussd/at", served.http))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("sessionId=s1&phoneNumber=%2B989121234567&serviceCode=*123%23&text=")
+        .send()
+        .await
+        .expect("aggregator callback")
+        .text()
+        .await
+        .expect("body");
+    assert_eq!(body, format!("END {PLACEHOLDER}"));
+
+    let scrape = client
+        .get(format!("http://{}/metrics", served.metrics))
+        .send()
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("body");
+    assert!(
+        scrape.contains("hotline_steps_total{channel=\"http\"} 1"),
+        "{scrape}"
+    );
+    let ready = client
+        .get(format!("http://{}/ready", served.admin))
+        .send()
+        .await
+        .expect("admin /ready");
+    assert!(ready.status().is_success());
+
+    sigterm(&served.child);
+    let unbind = esme
+        .next_where(|c| c.id() == CommandId::Unbind)
+        .await
+        .expect("the drain unbinds the ESME");
+    esme.send_command(SmppCommand::new(
+        CommandStatus::EsmeRok,
+        unbind.sequence_number(),
+        Pdu::UnbindResp,
+    ))
+    .await;
+    let status = tokio::task::spawn_blocking(move || {
+        let status = wait_exit(&mut served.child, Duration::from_secs(20));
+        (status, stderr_of(served.dir.path()), served)
+    })
+    .await
+    .expect("wait");
+    let (status, log, served) = status;
+    assert_eq!(status.map(|s| s.code()), Some(Some(0)), "{log}");
+    assert!(log.contains("store closed"), "{log}");
+    let data = served.dir.path().join("data");
+    assert!(data.join("hotline.sqlite").exists());
+    assert!(
+        !data.join("hotline.sqlite-wal").exists(),
+        "the closed store has checkpointed its WAL"
+    );
+}
+
+#[test]
+fn sigint_before_any_traffic_also_stops_cleanly() {
+    let mut served = spawn_serve(CONFIG);
+    let status = Command::new("kill")
+        .args(["-INT", &served.child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let status = wait_exit(&mut served.child, Duration::from_secs(20));
+    assert_eq!(
+        status.map(|s| s.code()),
+        Some(Some(0)),
+        "{}",
+        stderr_of(served.dir.path())
+    );
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("hotline.example.toml")
+}
+
+#[test]
+fn the_example_config_is_accepted() {
+    let config = hotline::config::Config::load(&example()).expect("hotline.example.toml parses");
+    assert!(config.smpp.server.is_some());
+    assert!(config.http.is_some());
+}
+
+#[test]
+fn a_broken_config_is_refused_with_its_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("bad.toml"),
+        "data_dir = \"d\"\nmax_sesions = 3\n",
+    )
+    .expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_hotline"))
+        .args(["serve", "--config", "bad.toml"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("line 2"), "{err}");
+    assert!(err.contains("max_sesions"), "{err}");
+    assert!(
+        !dir.path().join("d").exists(),
+        "nothing is created for a refused config"
+    );
+}
