@@ -119,14 +119,6 @@ fn stderr_of(dir: &Path) -> String {
     std::fs::read_to_string(dir.join("stderr.log")).unwrap_or_default()
 }
 
-fn sigterm(child: &Child) {
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(status.success(), "kill -TERM failed");
-}
-
 /// Waits for the process to exit, for at most `limit`.
 fn wait_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
     let start = std::time::Instant::now();
@@ -202,7 +194,7 @@ async fn serve_answers_smpp_and_http_then_drains_on_sigterm() {
         .expect("admin /ready");
     assert!(ready.status().is_success());
 
-    sigterm(&served.child);
+    send(&served.child, "-TERM");
     let unbind = esme
         .next_where(|c| c.id() == CommandId::Unbind)
         .await
@@ -230,14 +222,39 @@ async fn serve_answers_smpp_and_http_then_drains_on_sigterm() {
     );
 }
 
-#[test]
-fn sigint_before_any_traffic_also_stops_cleanly() {
-    let mut served = spawn_serve(CONFIG);
+fn send(child: &Child, signal: &str) {
     let status = Command::new("kill")
-        .args(["-INT", &served.child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .expect("kill runs");
-    assert!(status.success());
+    assert!(status.success(), "kill {signal} failed");
+}
+
+/// Waits until the log holds `needle`, for at most 20 s.
+fn wait_log(dir: &Path, needle: &str) -> bool {
+    for _ in 0..400 {
+        if stderr_of(dir).contains(needle) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn sighup_reloads_through_the_seam_and_sigint_stops_cleanly() {
+    let mut served = spawn_serve(CONFIG);
+    send(&served.child, "-HUP");
+    assert!(
+        wait_log(served.dir.path(), "SIGHUP: reload refused"),
+        "{}",
+        stderr_of(served.dir.path())
+    );
+    assert!(
+        served.child.try_wait().expect("try_wait").is_none(),
+        "SIGHUP must not stop the engine"
+    );
+    send(&served.child, "-INT");
     let status = wait_exit(&mut served.child, Duration::from_secs(20));
     assert_eq!(
         status.map(|s| s.code()),
@@ -256,6 +273,42 @@ fn the_example_config_is_accepted() {
     let config = hotline::config::Config::load(&example()).expect("hotline.example.toml parses");
     assert!(config.smpp.server.is_some());
     assert!(config.http.is_some());
+}
+
+#[test]
+fn the_example_config_is_the_embedded_demo_line() {
+    let example = hotline::config::Config::load(&example()).expect("parses");
+    let defaults = hotline::config::Config::default();
+    let server = |c: &hotline::config::Config| {
+        let s = c.smpp.server.as_ref().expect("server role");
+        (
+            s.listen,
+            s.integrators[0].system_id.clone(),
+            s.integrators[0].password.clone(),
+        )
+    };
+    assert_eq!(server(&example), server(&defaults));
+    assert_eq!(example.http, defaults.http);
+    assert_eq!(example.store, defaults.store);
+    assert_eq!(example.admission, defaults.admission);
+    assert_eq!(example.operators, defaults.operators);
+    assert_eq!(example.metrics_listen, defaults.metrics_listen);
+    assert_eq!(example.drain_timeout, defaults.drain_timeout);
+    assert_eq!(example.data_dir, defaults.data_dir);
+}
+
+#[test]
+fn every_example_in_the_config_reference_parses() {
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/config.md"))
+        .expect("docs/config.md");
+    let mut blocks = 0;
+    for block in doc.split("```toml\n").skip(1) {
+        let text = block.split("```").next().expect("a closed block");
+        hotline::config::Config::parse(text, Path::new("docs/config.md"))
+            .unwrap_or_else(|e| panic!("{e}\n{text}"));
+        blocks += 1;
+    }
+    assert!(blocks >= 10, "only {blocks} examples");
 }
 
 #[test]
