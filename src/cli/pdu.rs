@@ -169,11 +169,7 @@ fn print_text(pdu: &Explained) {
         println!("  body");
         for field in &pdu.fields {
             let value = match &field.value {
-                serde_json::Value::String(s)
-                    if field.name != "short_message" && field.name != "body" =>
-                {
-                    format!("\"{s}\"")
-                }
+                serde_json::Value::String(s) if field.quoted => format!("\"{s}\""),
                 serde_json::Value::String(s) => s.clone(),
                 other => other.to_string(),
             };

@@ -173,9 +173,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         None => None,
     };
     let parts = build_engine(&config, opened.handler())?;
+    let smpp_listen = config.smpp.server.as_ref().map(|s| s.listen);
     let smpp = Smpp::start(&config, parts.engine.clone(), stops.channels.clone())
         .await
-        .context("cannot start the SMPP channel")?;
+        .with_context(|| match smpp_listen {
+            Some(listen) => format!("cannot listen for SMPP on {listen}"),
+            None => "cannot start the SMPP channel".to_owned(),
+        })?;
     let http = start_http(&config, &parts, &stops).await?;
     banner::print(&banner::Bound {
         config: &config,

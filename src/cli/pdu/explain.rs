@@ -42,6 +42,9 @@ pub struct Item {
     /// What the value means, when that is more than the value itself.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meaning: Option<String>,
+    /// True for C-Octet Strings, which text output shows in quotes.
+    #[serde(skip)]
+    pub quoted: bool,
 }
 
 /// One TLV.
@@ -78,22 +81,26 @@ pub fn explain(pdu: &Pdu) -> Explained {
                 name,
                 value: v.into(),
                 meaning: u8_meaning(name, v),
+                quoted: false,
             });
         }
         FieldValue::U32(v) => fields.push(Item {
             name,
             value: v.into(),
             meaning: None,
+            quoted: false,
         }),
         FieldValue::COctet(bytes) => fields.push(Item {
             name,
             value: printable(bytes).into(),
             meaning: None,
+            quoted: true,
         }),
         FieldValue::Octets(bytes) => fields.push(Item {
             name,
             value: hex(bytes).into(),
             meaning: octets_meaning(name, bytes, data_coding, esm_class),
+            quoted: false,
         }),
     });
     Explained {
@@ -116,9 +123,9 @@ fn u8_meaning(name: &str, v: u8) -> Option<String> {
     let text = match name {
         n if n.ends_with("_ton") => ton(v).to_owned(),
         n if n.ends_with("_npi") => npi(v).to_owned(),
-        "esm_class" => esm_class(v),
+        "esm_class" => format!("0x{v:02x}: {}", esm_class(v)),
         "registered_delivery" => registered_delivery(v),
-        "data_coding" => data_coding(v),
+        "data_coding" => format!("0x{v:02x}: {}", data_coding(v)),
         "interface_version" | "sc_interface_version" => interface_version(v),
         "dest_flag" => match v {
             1 => "SME address".into(),
