@@ -333,3 +333,56 @@ fn a_broken_config_is_refused_with_its_line() {
         "nothing is created for a refused config"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_binds_out_to_a_gateway_and_unbinds_on_sigterm() {
+    let gateway = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("gateway listens");
+    let gateway_addr = gateway.local_addr().expect("addr");
+    let config = format!(
+        "{CONFIG}\n[operators.mno]\n\n[[smpp.clients]]\nname = \"gw\"\naddress = \"{gateway_addr}\"\n\
+         system_id = \"hotline\"\npassword = \"pw\"\noperator = \"mno\"\ndialect = \"standard\"\n"
+    );
+    let mut served = tokio::task::spawn_blocking(move || spawn_serve(&config))
+        .await
+        .expect("spawn");
+    assert!(
+        served.banner.contains("SMPP out: binding to"),
+        "{}",
+        served.banner
+    );
+    let (stream, _) = tokio::time::timeout(Duration::from_secs(10), gateway.accept())
+        .await
+        .expect("Hotline connects to the gateway")
+        .expect("accept");
+    let mut gw = Peer::new(stream);
+    assert_eq!(gw.accept_bind().await.as_deref(), Some("hotline"));
+
+    let dial = Ussd::text(MSISDN, "*123#", "*123#", 1).its(0x0200);
+    assert_eq!(gw.deliver(&dial).await, CommandStatus::EsmeRok);
+    let screen = gw.submitted().await.expect("a screen as submit_sm");
+    assert_eq!(screen.decoded(), PLACEHOLDER);
+    assert_eq!(screen.op, Some(17));
+    assert_eq!(screen.its, Some(0x0200));
+    assert_eq!(screen.dest, MSISDN);
+
+    send(&served.child, "-TERM");
+    let unbind = gw
+        .next_where(|c| c.id() == CommandId::Unbind)
+        .await
+        .expect("the drain unbinds from the gateway");
+    gw.send_command(SmppCommand::new(
+        CommandStatus::EsmeRok,
+        unbind.sequence_number(),
+        Pdu::UnbindResp,
+    ))
+    .await;
+    let (status, log) = tokio::task::spawn_blocking(move || {
+        let status = wait_exit(&mut served.child, Duration::from_secs(20));
+        (status, stderr_of(served.dir.path()))
+    })
+    .await
+    .expect("wait");
+    assert_eq!(status.map(|s| s.code()), Some(Some(0)), "{log}");
+}
