@@ -159,30 +159,48 @@ struct Stops {
 }
 
 async fn serve(config: Config) -> anyhow::Result<()> {
+    let mut signals = Signals::watch()?;
+    let running = start(&config).await?;
+    signals.until_stop(&running.parts.menus).await;
+    running.drain(config.drain_timeout).await;
+    Ok(())
+}
+
+/// Everything `serve` started, in the order the drain stops it.
+struct Running {
+    stops: Stops,
+    smpp: Smpp,
+    http: Option<HttpRunning>,
+    pusher: Option<crate::sync::pusher::PusherHandle>,
+    parts: EngineParts,
+    opened: crate::admission::Opened,
+}
+
+/// Starts metrics, the store, the pusher, the engine and the channels, then prints the banner.
+async fn start(config: &Config) -> anyhow::Result<Running> {
     let stops = Stops {
         channels: CancellationToken::new(),
         admin: CancellationToken::new(),
         metrics: CancellationToken::new(),
     };
-    let mut signals = Signals::watch()?;
     let metrics = crate::metrics::install(config.metrics_listen, stops.metrics.clone()).await?;
-    let opened = open_store(&config).await?;
-    warn_unwired(&config);
+    let opened = open_store(config).await?;
+    warn_unwired(config);
     let pusher = match &config.sync {
         Some(sync) => crate::sync::pusher::start(sync, opened.outbox())?,
         None => None,
     };
-    let parts = build_engine(&config, opened.handler())?;
+    let parts = build_engine(config, opened.handler())?;
     let smpp_listen = config.smpp.server.as_ref().map(|s| s.listen);
-    let smpp = Smpp::start(&config, parts.engine.clone(), stops.channels.clone())
+    let smpp = Smpp::start(config, parts.engine.clone(), stops.channels.clone())
         .await
         .with_context(|| match smpp_listen {
             Some(listen) => format!("cannot listen for SMPP on {listen}"),
             None => "cannot start the SMPP channel".to_owned(),
         })?;
-    let http = start_http(&config, &parts, &stops).await?;
+    let http = start_http(config, &parts, &stops).await?;
     banner::print(&banner::Bound {
-        config: &config,
+        config,
         store: opened.store.path(),
         smpp: smpp.server_addr,
         http: http.as_ref().map(|h| h.addr),
@@ -190,32 +208,58 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         metrics: metrics.addr,
         pushing: pusher.is_some(),
     });
-    signals.until_stop(&parts.menus).await;
-
-    info!(timeout = ?config.drain_timeout, "draining: new dialogs are refused, steps in flight finish");
-    if let Some(http) = &http {
-        http.gateway.drain();
-    }
-    stops.channels.cancel();
-    let drained = tokio::time::timeout(config.drain_timeout, async {
-        smpp.join().await;
-        if let Some(http) = http {
-            http.join().await;
-        }
+    Ok(Running {
+        stops,
+        smpp,
+        http,
+        pusher,
+        parts,
+        opened,
     })
-    .await;
-    if drained.is_err() {
-        warn!(timeout = ?config.drain_timeout, "drain timed out; stopping with steps still in flight");
+}
+
+impl Running {
+    /// Refuses new dialogs, lets steps in flight finish for at most `timeout`, unbinds, stops
+    /// the pusher, closes the store, and stops metrics last.
+    async fn drain(self, timeout: std::time::Duration) {
+        info!(
+            ?timeout,
+            "draining: new dialogs are refused, steps in flight finish"
+        );
+        let Running {
+            stops,
+            smpp,
+            http,
+            pusher,
+            parts,
+            opened,
+        } = self;
+        if let Some(http) = &http {
+            http.gateway.drain();
+        }
+        stops.channels.cancel();
+        let drained = tokio::time::timeout(timeout, async {
+            smpp.join().await;
+            if let Some(http) = http {
+                http.join().await;
+            }
+        })
+        .await;
+        if drained.is_err() {
+            warn!(
+                ?timeout,
+                "drain timed out; stopping with steps still in flight"
+            );
+        }
+        stops.admin.cancel();
+        if let Some(pusher) = pusher {
+            pusher.shutdown().await;
+        }
+        drop(parts);
+        close_store(opened).await;
+        stops.metrics.cancel();
+        info!("stopped");
     }
-    stops.admin.cancel();
-    if let Some(pusher) = pusher {
-        pusher.shutdown().await;
-    }
-    drop(parts);
-    close_store(opened).await;
-    stops.metrics.cancel();
-    info!("stopped");
-    Ok(())
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<crate::admission::Opened> {
