@@ -40,6 +40,9 @@ pub struct Config {
     pub sync: Option<crate::sync::config::SyncConfig>,
     /// USSD aggregators over HTTP (`[http]`); on defaults Africa's Talking at `/ussd/at`.
     pub http: Option<crate::channels::http::config::HttpConfig>,
+    /// On SIGTERM, how long steps in flight may take to finish before the engine stops anyway.
+    #[serde(with = "humantime_serde")]
+    pub drain_timeout: Duration,
 }
 
 /// `[store]`: how the SQLite file under `data_dir` is written and read.
@@ -132,6 +135,7 @@ impl Default for Config {
             admission: AdmissionSettings::default(),
             sync: None,
             http: Some(crate::channels::http::config::HttpConfig::default()),
+            drain_timeout: Duration::from_secs(10),
         }
     }
 }

@@ -346,9 +346,15 @@ async fn a_drain_finishes_the_step_in_flight_then_unbinds() {
     );
     let unbind = esme.next().await.expect("unbind");
     assert_eq!(unbind.id(), CommandId::Unbind);
+    esme.send_command(rusmpp::Command::new(
+        CommandStatus::EsmeRok,
+        unbind.sequence_number(),
+        rusmpp::Pdu::UnbindResp,
+    ))
+    .await;
     if let Some(smpp) = line.smpp.take() {
         tokio::time::timeout(Duration::from_secs(5), smpp.join())
             .await
-            .expect("the listener stops");
+            .expect("the listener stops once its connections have unbound");
     }
 }

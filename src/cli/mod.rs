@@ -4,16 +4,20 @@
 //! - [`check`]: `hotline check`, menu validation with screen sizes.
 //! - [`graph`]: `hotline graph`, a journey drawn as Mermaid or dot.
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
+//! - [`pdu`]: `hotline pdu decode`, SMPP PDUs from hex explained field by field.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
 //! - [`simulate`]: `hotline simulate`, a phone in the terminal over the real store.
+//! - [`serve`]: `hotline serve`, the engine: channels, store, sync, metrics, admin API.
 //! - [`slots`]: `hotline slots generate`, slots from a weekly template.
 
 pub mod check;
 pub mod graph;
 pub mod id;
+pub mod pdu;
 pub mod report;
 pub mod roster;
+pub mod serve;
 pub mod simulate;
 pub mod slots;
 
@@ -37,6 +41,8 @@ pub struct Cli {
 pub enum Command {
     /// Print the version and the build's capabilities.
     Version,
+    /// Run the engine: the embedded demo line on loopback, or `--config hotline.toml`.
+    Serve(serve::Args),
     /// Menus: validate `menus/` as the engine would load it, with every screen's size.
     Check(check::Args),
     /// Menus: draw a journey as a Mermaid or Graphviz graph.
@@ -50,6 +56,8 @@ pub enum Command {
     Roster(roster::Args),
     /// Slots: `slots generate [--template week.toml]` creates the coming days' slots.
     Slots(slots::Args),
+    /// SMPP PDUs: `pdu decode <hex>|-|--file F [--json]` explains every field and TLV.
+    Pdu(pdu::Args),
     /// Managers' report: bookings and cancellations per day and clinic fill for the last 7 days
     /// (`--from/--to`), as a table with text bars or `--json`.
     Report(report::Args),
@@ -68,8 +76,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Graph(args) => graph::run(args),
         Command::Simulate(args) => simulate::run(args),
         Command::Id(args) => id::run(args),
+        Command::Serve(args) => serve::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
         Command::Report(args) => report::run(args),
+        Command::Pdu(args) => pdu::run(args),
     }
 }

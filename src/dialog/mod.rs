@@ -414,7 +414,10 @@ impl Dialog {
             return Ok(());
         }
         if is(&keys.home) {
-            if let Some(first) = self.history.first().copied() {
+            if let Some(home) = flow.home {
+                self.history.clear();
+                self.goto(home);
+            } else if let Some(first) = self.history.first().copied() {
                 self.history.clear();
                 self.goto(first);
             }
@@ -533,7 +536,7 @@ impl Dialog {
         };
         if let Some(store) = store {
             let mut value = outcome.vars.clone();
-            value.insert("code".into(), Value::String(outcome.code.clone()));
+            value.insert("outcome".into(), Value::String(outcome.code.clone()));
             self.vars.insert(store.clone(), Value::Object(value));
         }
         match outcomes.get(&outcome.code).or(default.as_ref()) {

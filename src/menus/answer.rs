@@ -33,7 +33,7 @@ pub fn parse(ty: &InputType, answer: &str, today: NaiveDate) -> Option<Value> {
         }
         InputType::Choice(values) => values
             .iter()
-            .find(|v| v.eq_ignore_ascii_case(answer))
+            .find(|v| v.eq_ignore_ascii_case(answer) || **v == normalise(answer, false))
             .map(|v| Value::String(v.clone())),
         InputType::Regex(re) => re
             .is_match(answer)

@@ -26,7 +26,7 @@ pub fn messages() -> Messages {
             ]),
             text(&[
                 ("en", "Please press one of the numbers shown."),
-                ("fa", "لطفا یکی از شماره‌های نمایش داده شده را بزنید."),
+                ("fa", "لطفاً یکی از شماره‌های نمایش داده شده را بزنید."),
                 ("id", "Tekan salah satu nomor yang ditampilkan."),
                 ("vi", "Vui lòng bấm một số trong danh sách."),
                 ("zh", "请按显示的数字之一。"),
@@ -49,7 +49,7 @@ pub fn messages() -> Messages {
             ]),
             text(&[
                 ("en", "Please press a key now."),
-                ("fa", "لطفا اکنون یک کلید را بزنید."),
+                ("fa", "لطفاً اکنون یک کلید را بزنید."),
                 ("id", "Silakan tekan tombol sekarang."),
                 ("vi", "Vui lòng bấm phím ngay."),
                 ("zh", "请现在按键。"),
@@ -90,7 +90,7 @@ pub fn messages() -> Messages {
             ),
             (
                 "fa",
-                "متاسفیم، سرویس ادامه نمی‌یابد. لطفا بعدا دوباره شماره بگیرید.",
+                "متأسفیم، سرویس ادامه نمی‌یابد. لطفاً بعداً دوباره شماره بگیرید.",
             ),
             (
                 "id",

@@ -165,7 +165,7 @@ pub fn compile_sources(sources: &[(PathBuf, String)], options: &Options) -> Comp
                     format!("service code `{code}` has no digits"),
                     Some("write it as the caller dials it, e.g. `*123#`".into()),
                 ));
-            } else if by_code.insert(key, id).is_some() {
+            } else if by_code.insert(key, id).is_some_and(|other| other != id) {
                 diags.push(loc.at(
                     Severity::Error,
                     loc.top("flow"),
@@ -300,6 +300,21 @@ impl FlowCx<'_, '_> {
                 0
             }
         };
+        let home = meta.home.as_ref().map(|name| match node_ids.get(name) {
+            Some(id) => *id,
+            None => {
+                let place = self.loc.top("flow");
+                let fix = suggest(name, node_ids.keys().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                self.diags.push(self.loc.at(
+                    Severity::Error,
+                    place,
+                    format!("the home node `{name}` does not exist"),
+                    fix,
+                ));
+                0
+            }
+        });
         let keys = self.keys(&self.file.keys);
         let messages = self.messages(&self.file.messages, &languages);
         let mut nodes = Vec::with_capacity(self.file.nodes.len());
@@ -314,6 +329,7 @@ impl FlowCx<'_, '_> {
             languages,
             fallback,
             entry,
+            home,
             params: meta.params.clone(),
             keys,
             messages,

@@ -30,7 +30,7 @@ fn kind_label(node: &Node) -> &'static str {
 }
 
 /// Edge labels: the option key, outcome code or branch that leads there.
-fn edges(flow: &Flow, node: &Node) -> Vec<(usize, String)> {
+fn edges(node: &Node) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     match &node.kind {
         Kind::Action {
@@ -54,18 +54,21 @@ fn edges(flow: &Flow, node: &Node) -> Vec<(usize, String)> {
                 out.push((items.next, format!("item of {}", items.from.join("."))));
             }
         }
-        _ => out.extend(
-            successors(node)
-                .into_iter()
-                .map(|(to, _)| (to, String::new())),
-        ),
+        _ => {
+            // `successors` already holds the on_exhausted edge of inputs.
+            out.extend(
+                successors(node)
+                    .into_iter()
+                    .map(|(to, _)| (to, String::new())),
+            );
+            return out;
+        }
     }
     if node.is_interactive() {
         if let Some(to) = node.settings.on_exhausted {
             out.push((to, "exhausted".into()));
         }
     }
-    let _ = flow;
     out
 }
 
@@ -80,7 +83,7 @@ pub fn draw(flow: &Flow, format: GraphFormat) -> String {
                 let _ = writeln!(s, "  {}[\"{} ({})\"]", id(i), node.name, kind_label(node));
             }
             for (i, node) in flow.nodes.iter().enumerate() {
-                for (to, label) in edges(flow, node) {
+                for (to, label) in edges(node) {
                     if label.is_empty() {
                         let _ = writeln!(s, "  {} --> {}", id(i), id(to));
                     } else {
@@ -102,7 +105,7 @@ pub fn draw(flow: &Flow, format: GraphFormat) -> String {
                 );
             }
             for (i, node) in flow.nodes.iter().enumerate() {
-                for (to, label) in edges(flow, node) {
+                for (to, label) in edges(node) {
                     let _ = writeln!(s, "  {} -> {} [label=\"{}\"];", id(i), id(to), label);
                 }
             }

@@ -10,6 +10,7 @@
 //! - [`expr`]: the safe expressions of routes and option conditions.
 //! - [`answer`]: checking a caller's answer against an input's type.
 //! - [`graph`]: Mermaid and Graphviz drawings of a flow.
+//! - [`shipped`]: the shipped journeys built into the binary, for a fresh machine.
 //! - [`vars`]: dotted paths into session variables.
 //! - `builtin`: the engine's own texts in the shipped languages.
 
@@ -22,6 +23,7 @@ pub mod graph;
 pub mod model;
 pub mod program;
 pub mod render;
+pub mod shipped;
 pub mod template;
 pub mod vars;
 

@@ -48,6 +48,9 @@ pub struct FlowMeta {
     pub fallback: Option<String>,
     /// The first node.
     pub entry: String,
+    /// Where the home key goes (the main menu); without it, the first screen of the call.
+    #[serde(default)]
+    pub home: Option<String>,
     /// For subflows: the variables a `call` must pass.
     #[serde(default)]
     pub params: Vec<String>,

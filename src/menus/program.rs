@@ -74,6 +74,8 @@ pub struct Flow {
     pub fallback: String,
     /// The first node.
     pub entry: NodeId,
+    /// Where the home key goes; `None`: the first screen of the call.
+    pub home: Option<NodeId>,
     /// The parameters a `call` passes.
     pub params: Vec<String>,
     /// Navigation keys.

@@ -207,6 +207,11 @@ pub fn localise_digits(text: &str, lang: &str) -> String {
 }
 
 fn format_date(value: &str, lang: &str) -> Option<String> {
+    // A `YYYY-MM-DD HH:MM` value (a ticket's due time) keeps its time after the date.
+    if let Some((day, time)) = value.split_once(' ') {
+        let date = format_date(day, lang)?;
+        return Some(format!("{date} {}", localise_digits(time, lang)));
+    }
     let date = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()?;
     use chrono::Datelike;
     let (m, d) = (date.month() as usize, date.day());

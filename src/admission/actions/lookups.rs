@@ -180,6 +180,7 @@ impl Actions {
             let service = self.admission.store().service(&b.service_id)?;
             bookings.push(json!({
                 "code": b.code, "date": ymd(b.date), "time": b.time,
+                "facility": b.facility_id, "service_id": b.service_id,
                 "facility_name": self.facility_name(Some(&b.facility_id), &req.lang)?,
                 "service": service.map_or(b.service_id.clone(), |s| s.names.get(&req.lang).to_owned()),
             }));

@@ -250,9 +250,12 @@ impl Conn {
             if !self.flush(&mut stream, &mut tx).await {
                 return (CloseReason::Inactive, was_bound);
             }
+            // A finished step queues its screen before it leaves `in_flight`: unbind only
+            // once that screen has been handed to the link as well.
             if self.draining
                 && matches!(self.link.state(), LinkState::Bound(_) | LinkState::Open)
                 && in_flight.count.load(Ordering::Acquire) == 0
+                && out_rx.is_empty()
                 && self.link.is_idle()
             {
                 self.link.unbind(Instant::now());

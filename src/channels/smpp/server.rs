@@ -1,20 +1,25 @@
 //! The server role: integrators and aggregators bind to us over TCP. Connections from
-//! addresses no integrator may use are closed before a byte is read.
+//! addresses no integrator may use are closed before a byte is read. On shutdown the
+//! listener closes and [`serve`] returns only once every connection has drained and
+//! unbound, so that `hotline serve` can wait for the drain.
 
 use std::sync::Arc;
 
 use tokio::net::TcpListener;
+use tokio_util::task::TaskTracker;
 use tracing::{info, warn};
 
 use super::auth::ServerAuth;
 use super::driver::{self, Binding, SmppContext};
 
-/// Accepts binds on `listener` until shutdown; each connection runs in its own task.
+/// Accepts binds on `listener` until shutdown, each connection in its own task, then waits
+/// for the connections to drain.
 pub async fn serve(listener: TcpListener, auth: Arc<ServerAuth>, ctx: Arc<SmppContext>) {
     let shutdown = ctx.shutdown.clone();
+    let connections = TaskTracker::new();
     loop {
         let accepted = tokio::select! {
-            _ = shutdown.cancelled() => return,
+            _ = shutdown.cancelled() => break,
             accepted = listener.accept() => accepted,
         };
         let (stream, peer) = match accepted {
@@ -34,9 +39,12 @@ pub async fn serve(listener: TcpListener, auth: Arc<ServerAuth>, ctx: Arc<SmppCo
             peer,
         };
         let ctx = ctx.clone();
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let (reason, _) = driver::run(stream, binding, ctx).await;
             info!(peer = %peer.ip(), ?reason, "SMPP connection closed");
         });
     }
+    drop(listener);
+    connections.close();
+    connections.wait().await;
 }

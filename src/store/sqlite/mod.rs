@@ -80,8 +80,10 @@ impl StoreConfig {
 #[derive(Debug)]
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Writer,
+    // Fields drop in order: the read-only connections close first so that the writer's
+    // connection is the last one, which checkpoints the WAL into the database file.
     readers: Readers,
+    writer: Writer,
     keys: Arc<Keys>,
 }
 

@@ -1,0 +1,447 @@
+//! `hotline serve`: runs the engine. With no arguments it runs the embedded demo line on
+//! loopback (SMPP on 127.0.0.1:2775 for `demo`/`demo`, Africa's Talking on
+//! `http://127.0.0.1:8080/ussd/at`, `/metrics` on 127.0.0.1:9100, the admin API on
+//! 127.0.0.1:9180, SQLite under `./data` with the demo roster); `--config hotline.toml` sets
+//! everything else (`docs/config.md`).
+//!
+//! Start order: metrics first (so nothing is emitted into the void), the store, the sync
+//! pusher, the dialog engine ([`build_engine`]), then the channels and the admin API. It
+//! prints how to dial in and a last `hotline ready …` line with the bound addresses.
+//!
+//! SIGTERM or SIGINT drains: new dialogs are refused (HTTP gets the "restarting" screen,
+//! SMPP binds answer a begin with it), steps in flight finish within `drain_timeout`, SMPP
+//! binds unbind, the pusher stops after its current attempt, and the store is closed (the
+//! writer commits what it holds and joins). SIGHUP reloads the menus through
+//! [`MenuReload`]; a refused reload leaves the running menus in service.
+
+mod banner;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use crate::channels::http::admin::{self, Admin, MenuReload, SessionsView};
+use crate::channels::http::gateway::Gateway;
+use crate::channels::http::{self, ServeError};
+use crate::channels::smpp::Smpp;
+use crate::config::Config;
+use crate::effects::ActionHandler;
+use crate::menus::Severity;
+use crate::sessions::runtime::Runtime;
+use crate::sessions::Engine;
+
+/// `hotline serve [--config hotline.toml]`
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config file (`docs/config.md`); without it, the embedded demo line on loopback.
+    #[arg(long, short, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// What the rest of the engine needs from the dialog runtime: the engine the channels call,
+/// and the two views the admin API drives.
+pub struct EngineParts {
+    /// Turns every channel's ingress into replies.
+    pub engine: Arc<dyn Engine>,
+    /// The live session table, as the admin API lists and ends dialogs.
+    pub sessions: Arc<dyn SessionsView>,
+    /// The menu reloader behind SIGHUP and `POST /reload`.
+    pub menus: Arc<dyn MenuReload>,
+    /// The menu program first loaded, as its label (`v1 (e-admission@3, …)`).
+    pub menus_version: String,
+}
+
+impl std::fmt::Debug for EngineParts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineParts").finish_non_exhaustive()
+    }
+}
+
+/// Why the dialog engine could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// The menus under `menus_dir` did not load; the source names file, line, column and fix.
+    #[error("the menus in {dir} do not compile (run `hotline check {dir}`):\n{report}")]
+    Menus {
+        /// `config.menus_dir`.
+        dir: PathBuf,
+        /// Every error, as `file:line:column: error: …` with its fix.
+        report: String,
+    },
+}
+
+/// Builds the dialog engine over the admission `actions`: the menus under
+/// `config.menus_dir` compiled into the runtime, which the admin API lists and reloads.
+/// Called once, inside the tokio runtime, after the store is open and before any channel
+/// starts. It also starts the runtime's housekeeping: expiring screens that waited past
+/// their timeout, and reloading the menus when a file under `menus_dir` changes (ops staff
+/// save a file; it goes live, or its errors are logged and the running version stays).
+pub fn build_engine(
+    config: &Config,
+    actions: Arc<dyn ActionHandler>,
+) -> Result<EngineParts, EngineError> {
+    match crate::menus::shipped::install_if_missing(&config.menus_dir) {
+        Ok(true) => {
+            info!(dir = %config.menus_dir.display(), "no menus folder: wrote the shipped journeys into it")
+        }
+        Ok(false) => {}
+        Err(err) => {
+            warn!(dir = %config.menus_dir.display(), error = %err, "cannot write the shipped menus")
+        }
+    }
+    let runtime = Runtime::load(
+        config.menus_dir.clone(),
+        &config.id_profile,
+        config.max_sessions,
+        actions,
+    )
+    .map_err(|diagnostics| EngineError::Menus {
+        dir: config.menus_dir.clone(),
+        report: diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+    })?;
+    let runtime = Arc::new(runtime);
+    let menus_version = runtime.program().label();
+    info!(menus = %menus_version, "menus loaded");
+    tokio::spawn(housekeeping(
+        Arc::downgrade(&runtime),
+        config.menus_dir.clone(),
+    ));
+    Ok(EngineParts {
+        engine: runtime.clone(),
+        sessions: runtime.clone(),
+        menus: runtime,
+        menus_version,
+    })
+}
+
+/// Once a second while the runtime lives: expire idle screens, and reload the menus when
+/// the newest modification time under `dir` changes.
+async fn housekeeping(runtime: std::sync::Weak<Runtime>, dir: PathBuf) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut seen = newest_change(&dir);
+    loop {
+        tick.tick().await;
+        let Some(runtime) = runtime.upgrade() else {
+            return;
+        };
+        let expired = runtime.sweep();
+        if expired > 0 {
+            info!(expired, "screens timed out");
+        }
+        let now = newest_change(&dir);
+        if now != seen {
+            seen = now;
+            match runtime.reload() {
+                Ok(program) => info!(menus = %program.label(), "menu files changed: reloaded"),
+                Err(errors) => {
+                    for e in &errors {
+                        warn!("{e}");
+                    }
+                    warn!(
+                        errors = errors.len(),
+                        "menu files changed but do not compile; the running version stays"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The latest modification time of the menu files, and how many there are (so a deleted
+/// file counts as a change too).
+fn newest_change(dir: &Path) -> (Option<std::time::SystemTime>, usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return (None, 0);
+    };
+    let times: Vec<std::time::SystemTime> = entries
+        .flatten()
+        .filter(|e| {
+            e.path()
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml")
+        })
+        .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok())
+        .collect();
+    (times.iter().max().copied(), times.len())
+}
+
+/// Runs `hotline serve` until a signal stops it.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::parse("", Path::new("<embedded defaults>"))?,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the tokio runtime")?;
+    runtime.block_on(serve(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Cancelled in turn during the drain: channels first, the admin API next, metrics last.
+struct Stops {
+    channels: CancellationToken,
+    admin: CancellationToken,
+    metrics: CancellationToken,
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let mut signals = Signals::watch()?;
+    let running = start(&config).await?;
+    signals.until_stop(&running.parts.menus).await;
+    running.drain(config.drain_timeout).await;
+    Ok(())
+}
+
+/// Everything `serve` started, in the order the drain stops it.
+struct Running {
+    stops: Stops,
+    smpp: Smpp,
+    http: Option<HttpRunning>,
+    pusher: Option<crate::sync::pusher::PusherHandle>,
+    parts: EngineParts,
+    opened: crate::admission::Opened,
+}
+
+/// Starts metrics, the store, the pusher, the engine and the channels, then prints the banner.
+async fn start(config: &Config) -> anyhow::Result<Running> {
+    let stops = Stops {
+        channels: CancellationToken::new(),
+        admin: CancellationToken::new(),
+        metrics: CancellationToken::new(),
+    };
+    let metrics = crate::metrics::install(config.metrics_listen, stops.metrics.clone()).await?;
+    let opened = open_store(config).await?;
+    warn_unwired(config);
+    let pusher = match &config.sync {
+        Some(sync) => crate::sync::pusher::start(sync, opened.outbox())?,
+        None => None,
+    };
+    let parts = build_engine(config, opened.handler())?;
+    let smpp_listen = config.smpp.server.as_ref().map(|s| s.listen);
+    let smpp = Smpp::start(config, parts.engine.clone(), stops.channels.clone())
+        .await
+        .with_context(|| match smpp_listen {
+            Some(listen) => format!("cannot listen for SMPP on {listen}"),
+            None => "cannot start the SMPP channel".to_owned(),
+        })?;
+    let http = start_http(config, &parts, &stops).await?;
+    banner::print(&banner::Bound {
+        config,
+        store: opened.store.path(),
+        smpp: smpp.server_addr,
+        http: http.as_ref().map(|h| h.addr),
+        admin: http.as_ref().map(|h| h.admin_addr),
+        metrics: metrics.addr,
+        pushing: pusher.is_some(),
+        menus: &parts.menus_version,
+    });
+    Ok(Running {
+        stops,
+        smpp,
+        http,
+        pusher,
+        parts,
+        opened,
+    })
+}
+
+impl Running {
+    /// Refuses new dialogs, lets steps in flight finish for at most `timeout`, unbinds, stops
+    /// the pusher, closes the store, and stops metrics last.
+    async fn drain(self, timeout: std::time::Duration) {
+        info!(
+            ?timeout,
+            "draining: new dialogs are refused, steps in flight finish"
+        );
+        let Running {
+            stops,
+            smpp,
+            http,
+            pusher,
+            parts,
+            opened,
+        } = self;
+        if let Some(http) = &http {
+            http.gateway.drain();
+        }
+        stops.channels.cancel();
+        let drained = tokio::time::timeout(timeout, async {
+            smpp.join().await;
+            if let Some(http) = http {
+                http.join().await;
+            }
+        })
+        .await;
+        if drained.is_err() {
+            warn!(
+                ?timeout,
+                "drain timed out; stopping with steps still in flight"
+            );
+        }
+        stops.admin.cancel();
+        if let Some(pusher) = pusher {
+            pusher.shutdown().await;
+        }
+        drop(parts);
+        close_store(opened).await;
+        stops.metrics.cancel();
+        info!("stopped");
+    }
+}
+
+async fn open_store(config: &Config) -> anyhow::Result<crate::admission::Opened> {
+    let today = config.admission.local_today();
+    let owned = config.clone();
+    let opened = tokio::task::spawn_blocking(move || crate::admission::open(&owned, today))
+        .await
+        .context("the store opener stopped")?
+        .with_context(|| format!("cannot open the store under {}", config.data_dir.display()))?;
+    Ok(opened)
+}
+
+/// Drops the last handles on the store so the writer commits what it holds and joins.
+async fn close_store(opened: crate::admission::Opened) {
+    let weak = Arc::downgrade(&opened.store);
+    let _ = tokio::task::spawn_blocking(move || drop(opened)).await;
+    // The admin API and the engine's housekeeping let go of the engine (and so of the store)
+    // as their cancelled tasks finish; give them a moment. `strong_count` never makes this
+    // task the last owner, whose drop would join the writer on an async thread.
+    for _ in 0..200 {
+        if weak.strong_count() == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    if weak.strong_count() > 0 {
+        warn!("a task that did not finish still holds the store; it closes when the process exits");
+    } else {
+        info!("store closed");
+    }
+}
+
+/// Configured parts this build does not run yet, said out loud rather than ignored.
+fn warn_unwired(config: &Config) {
+    let tls = config.smpp.server.as_ref().and_then(|s| s.tls.as_ref());
+    if let Some(tls) = tls {
+        warn!(listen = %tls.listen, "smpp.server.tls is set, but this build has no TLS listener: only plain TCP on smpp.server.listen");
+    }
+    let Some(sync) = &config.sync else { return };
+    if sync.eligibility_url.is_some() {
+        warn!("sync.eligibility_url is set, but admission does not consult the remote yet: eligibility is decided on the local roster");
+    }
+    if sync.roster_url.is_some() {
+        warn!("sync.roster_url is set, but the store cannot apply roster deltas yet: the roster pull is not started");
+    }
+}
+
+/// The HTTP aggregator channel and the admin API, running.
+struct HttpRunning {
+    gateway: Arc<Gateway>,
+    addr: std::net::SocketAddr,
+    admin_addr: std::net::SocketAddr,
+    task: JoinHandle<Result<(), ServeError>>,
+}
+
+impl HttpRunning {
+    async fn join(self) {
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(err)) => warn!(error = %err, "http channel stopped with an error"),
+            Err(err) => warn!(error = %err, "http channel task failed"),
+        }
+    }
+}
+
+async fn start_http(
+    config: &Config,
+    parts: &EngineParts,
+    stops: &Stops,
+) -> anyhow::Result<Option<HttpRunning>> {
+    let Some(cfg) = &config.http else {
+        return Ok(None);
+    };
+    let gateway = Arc::new(Gateway::new(parts.engine.clone(), cfg));
+    let listener = http::bind(cfg.listen).await?;
+    let addr = listener.local_addr()?;
+    let admin_listener = http::bind(cfg.admin.listen).await?;
+    let admin_addr = admin_listener.local_addr()?;
+    let task = tokio::spawn(http::serve(
+        gateway.clone(),
+        cfg.clone(),
+        listener,
+        stops.channels.clone(),
+    ));
+    let admin = Admin {
+        sessions: parts.sessions.clone(),
+        menus: parts.menus.clone(),
+        gateway: gateway.clone(),
+        token: cfg.admin.token.clone(),
+    };
+    let admin_stop = stops.admin.clone();
+    tokio::spawn(async move {
+        if let Err(err) = admin::serve(admin, admin_listener, admin_stop).await {
+            tracing::error!(error = %err, "admin API stopped");
+        }
+    });
+    Ok(Some(HttpRunning {
+        gateway,
+        addr,
+        admin_addr,
+        task,
+    }))
+}
+
+/// The signals `hotline serve` acts on, watched from before the ready line so that a signal
+/// sent as soon as it is printed is never lost to the default action.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn watch() -> anyhow::Result<Self> {
+        Ok(Self {
+            term: signal(SignalKind::terminate()).context("cannot watch SIGTERM")?,
+            int: signal(SignalKind::interrupt()).context("cannot watch SIGINT")?,
+            hup: signal(SignalKind::hangup()).context("cannot watch SIGHUP")?,
+        })
+    }
+
+    /// Waits for SIGTERM or SIGINT, reloading menus on each SIGHUP meanwhile.
+    async fn until_stop(&mut self, menus: &Arc<dyn MenuReload>) {
+        loop {
+            tokio::select! {
+                _ = self.term.recv() => { info!("SIGTERM"); return; }
+                _ = self.int.recv() => { info!("SIGINT"); return; }
+                _ = self.hup.recv() => reload(menus).await,
+            }
+        }
+    }
+}
+
+async fn reload(menus: &Arc<dyn MenuReload>) {
+    let menus = Arc::clone(menus);
+    match tokio::task::spawn_blocking(move || menus.reload()).await {
+        Ok(outcome) if outcome.ok => info!(version = %outcome.version, "SIGHUP: menus reloaded"),
+        Ok(outcome) => {
+            metrics::counter!(crate::metrics::MENU_RELOAD_FAILURES).increment(1);
+            warn!(version = %outcome.version, errors = ?outcome.errors, "SIGHUP: reload refused; the running menus stay");
+        }
+        Err(err) => warn!(error = %err, "SIGHUP: the reload failed without a result"),
+    }
+}
