@@ -95,6 +95,8 @@ pub fn build_engine(
             warn!(dir = %config.menus_dir.display(), error = %err, "cannot write the shipped menus")
         }
     }
+    // Taken before the load, so that an edit saved while it runs is reloaded, not missed.
+    let loaded = fingerprint(&config.menus_dir);
     let runtime = Runtime::load(
         config.menus_dir.clone(),
         &config.id_profile,
@@ -116,6 +118,7 @@ pub fn build_engine(
     tokio::spawn(housekeeping(
         Arc::downgrade(&runtime),
         config.menus_dir.clone(),
+        loaded,
     ));
     Ok(EngineParts {
         engine: runtime.clone(),
@@ -126,11 +129,10 @@ pub fn build_engine(
 }
 
 /// Once a second while the runtime lives: expire idle screens, and reload the menus when
-/// the newest modification time under `dir` changes.
-async fn housekeeping(runtime: std::sync::Weak<Runtime>, dir: PathBuf) {
+/// the menu files' contents change from `seen`.
+async fn housekeeping(runtime: std::sync::Weak<Runtime>, dir: PathBuf, mut seen: u64) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut seen = newest_change(&dir);
     loop {
         tick.tick().await;
         let Some(runtime) = runtime.upgrade() else {
@@ -140,7 +142,7 @@ async fn housekeeping(runtime: std::sync::Weak<Runtime>, dir: PathBuf) {
         if expired > 0 {
             info!(expired, "screens timed out");
         }
-        let now = newest_change(&dir);
+        let now = fingerprint(&dir);
         if now != seen {
             seen = now;
             match runtime.reload() {
@@ -159,22 +161,26 @@ async fn housekeeping(runtime: std::sync::Weak<Runtime>, dir: PathBuf) {
     }
 }
 
-/// The latest modification time of the menu files, and how many there are (so a deleted
-/// file counts as a change too).
-fn newest_change(dir: &Path) -> (Option<std::time::SystemTime>, usize) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return (None, 0);
-    };
-    let times: Vec<std::time::SystemTime> = entries
-        .flatten()
-        .filter(|e| {
-            e.path()
-                .extension()
-                .is_some_and(|x| x == "yaml" || x == "yml")
+/// A hash of the menu files' names and contents: a save that keeps the size and lands in
+/// the same second as the last one still counts (a few dozen kilobytes read once a second).
+fn fingerprint(dir: &Path) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                .collect()
         })
-        .filter_map(|e| e.metadata().and_then(|m| m.modified()).ok())
-        .collect();
-    (times.iter().max().copied(), times.len())
+        .unwrap_or_default();
+    files.sort();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for file in files {
+        file.hash(&mut hasher);
+        std::fs::read(&file).unwrap_or_default().hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// Runs `hotline serve` until a signal stops it.
