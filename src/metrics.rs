@@ -12,16 +12,17 @@
 //! | [`STEP_DURATION`] | histogram (seconds) | `channel` |
 //! | [`BINDS_UP`] | gauge (0 or 1) | `bind` (the bind's name in the config) |
 //! | [`BIND_WINDOW_IN_USE`] | gauge | `bind` |
-//! | [`THROTTLES`] | counter | `bind` |
+//! | [`THROTTLES`] | counter | `bind` (messages answered `ESME_RTHROTTLED`) |
+//! | [`BIND_FAILURES`] | counter | none (binds refused: credentials, address, type, count) |
 //! | [`ELIGIBILITY_OUTCOMES`] | counter | `outcome` (`eligible`, `ineligible`, `unknown`, `remote_down`, …) |
 //! | [`BOOKINGS`] | counter | `channel` |
 //! | [`CANCELLATIONS`] | counter | `channel` |
-//! | [`OUTBOX_LAG`] | gauge (seconds) | none |
-//! | [`OUTBOX_PUSH_FAILURES`] | counter | `reason` |
 //! | [`MENU_VERSION`] | gauge | `menu` (the menu's name; the value is its version) |
 //! | [`MENU_RELOAD_FAILURES`] | counter | none |
 //! | [`HTTP_REQUESTS`] | counter | `route`, `outcome` (`step`, `retry`, `diverged`, `end`, `malformed`, `fallback`) |
 //! | [`HTTP_DEADLINE_FALLBACKS`] | counter | `route` |
+//!
+//! The sync hook's outbox and remote-lookup metrics are named in [`crate::sync::metrics`].
 //!
 //! Channel labels come from [`ChannelKind::label`]. Labels never carry personal data.
 
@@ -53,16 +54,14 @@ pub const BINDS_UP: &str = "hotline_binds_up";
 pub const BIND_WINDOW_IN_USE: &str = "hotline_bind_window_in_use";
 /// Throttle answers received or given, per bind.
 pub const THROTTLES: &str = "hotline_throttles_total";
+/// SMPP binds refused.
+pub const BIND_FAILURES: &str = "hotline_smpp_bind_failures_total";
 /// Eligibility checks by outcome.
 pub const ELIGIBILITY_OUTCOMES: &str = "hotline_eligibility_outcomes_total";
 /// Bookings committed, per channel.
 pub const BOOKINGS: &str = "hotline_bookings_total";
 /// Bookings cancelled, per channel.
 pub const CANCELLATIONS: &str = "hotline_cancellations_total";
-/// Age of the oldest outbox entry not yet pushed.
-pub const OUTBOX_LAG: &str = "hotline_outbox_lag_seconds";
-/// Outbox pushes that failed, by reason.
-pub const OUTBOX_PUSH_FAILURES: &str = "hotline_outbox_push_failures_total";
 /// Version of the menu in service, per menu.
 pub const MENU_VERSION: &str = "hotline_menu_version";
 /// Menu reloads refused because the new files did not validate.
@@ -152,6 +151,7 @@ pub const ALL: &[MetricDef] = &[
         None,
         "Throttle answers received or given.",
     ),
+    def(BIND_FAILURES, Kind::Counter, None, "SMPP binds refused."),
     def(
         ELIGIBILITY_OUTCOMES,
         Kind::Counter,
@@ -160,18 +160,6 @@ pub const ALL: &[MetricDef] = &[
     ),
     per_channel(BOOKINGS, Kind::Counter, None, "Bookings committed."),
     per_channel(CANCELLATIONS, Kind::Counter, None, "Bookings cancelled."),
-    def(
-        OUTBOX_LAG,
-        Kind::Gauge,
-        Some(Unit::Seconds),
-        "Age of the oldest unpushed outbox entry.",
-    ),
-    def(
-        OUTBOX_PUSH_FAILURES,
-        Kind::Counter,
-        None,
-        "Outbox pushes that failed.",
-    ),
     def(
         MENU_VERSION,
         Kind::Gauge,

@@ -243,6 +243,75 @@ fn wait_log(dir: &Path, needle: &str) -> bool {
     false
 }
 
+/// One Africa's Talking request: `text` is every answer so far, joined by `*`.
+async fn at_step(http: SocketAddr, session: &str, text: &str) -> String {
+    let body = serde_urlencoded::to_string([
+        ("sessionId", session),
+        ("phoneNumber", "+989121239999"),
+        ("serviceCode", "*123#"),
+        ("text", text),
+    ])
+    .expect("form");
+    reqwest::Client::new()
+        .post(format!("http://{http}/ussd/at"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .expect("aggregator callback")
+        .text()
+        .await
+        .expect("body")
+}
+
+fn metric(scrape: &str, name: &str) -> f64 {
+    scrape
+        .lines()
+        .find(|l| l.starts_with(name))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0.0)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_aggregator_books_a_visit_metrics_count_it_and_the_log_keeps_the_id_masked() {
+    let served = spawn_serve(CONFIG);
+    // English, book, the demo ID, first service, first clinic, first slot, confirm.
+    let answers = ["1", "2", "0012345679", "1", "1", "1", "1"];
+    let mut screen = at_step(served.http, "book-1", "").await;
+    for n in 1..=answers.len() {
+        assert!(screen.starts_with("CON "), "step {n}: {screen}");
+        screen = at_step(served.http, "book-1", &answers[..n].join("*")).await;
+    }
+    assert!(screen.starts_with("END Booked! Code "), "{screen}");
+    let scrape = reqwest::get(format!("http://{}/metrics", served.metrics))
+        .await
+        .expect("scrape")
+        .text()
+        .await
+        .expect("text");
+    assert_eq!(
+        metric(&scrape, "hotline_bookings_total{channel=\"http\"}"),
+        1.0,
+        "{scrape}"
+    );
+    assert_eq!(
+        metric(&scrape, "hotline_steps_total{channel=\"http\"}"),
+        8.0,
+        "{scrape}"
+    );
+    let log = stderr_of(served.dir.path());
+    assert!(log.contains("dialog begun"), "{log}");
+    assert!(
+        !log.contains("0012345679"),
+        "a national ID in clear in the log:\n{log}"
+    );
+    assert!(
+        !log.contains("989121239999"),
+        "an MSISDN in clear in the log:\n{log}"
+    );
+}
+
 async fn begin_http(http: SocketAddr, session: &str) -> String {
     reqwest::Client::new()
         .post(format!("http://{http}/ussd/at"))

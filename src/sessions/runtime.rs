@@ -77,6 +77,7 @@ impl Runtime {
 
     /// A runtime over an already compiled program (tests, the simulator); it cannot reload.
     pub fn new(program: Program, max_sessions: usize, actions: Arc<dyn ActionHandler>) -> Runtime {
+        publish_version(&program);
         Runtime {
             options: Mutex::new(Options {
                 version: program.version,
@@ -109,6 +110,7 @@ impl Runtime {
         match compiled.program {
             Some(program) => {
                 let program = Arc::new(program);
+                publish_version(&program);
                 self.program.store(Arc::clone(&program));
                 *options = next;
                 tracing::info!(version = %program.label(), "menus reloaded");
@@ -167,7 +169,9 @@ impl Runtime {
         loop {
             match out {
                 Output::Perform { request, deadline } => {
+                    let action = request.action.clone();
                     let outcome = self.perform(request, deadline).await;
+                    count_outcome(live.channel, &action, &outcome.code);
                     out = live.dialog.step(Event::Outcome(outcome), SystemTime::now());
                 }
                 Output::Screen { text, collect } => {
@@ -247,6 +251,32 @@ impl Runtime {
                 Take::Missing => end(EXPIRED),
             },
         }
+    }
+}
+
+/// The domain metrics: what the dialogs achieved, by channel.
+fn count_outcome(channel: ChannelKind, action: &str, code: &str) {
+    use crate::metrics as m;
+    match (action, code) {
+        ("booking.create", "booked") => {
+            metrics::counter!(m::BOOKINGS, "channel" => channel.label()).increment(1);
+        }
+        ("booking.cancel", "cancelled") => {
+            metrics::counter!(m::CANCELLATIONS, "channel" => channel.label()).increment(1);
+        }
+        ("eligibility.check", outcome) => {
+            metrics::counter!(m::ELIGIBILITY_OUTCOMES, "outcome" => outcome.to_owned())
+                .increment(1);
+        }
+        _ => {}
+    }
+}
+
+/// Publishes which program version each flow runs.
+fn publish_version(program: &Program) {
+    for flow in &program.flows {
+        metrics::gauge!(crate::metrics::MENU_VERSION, "menu" => flow.name.clone())
+            .set(program.version as f64);
     }
 }
 

@@ -125,6 +125,22 @@ struct InFlight {
 
 struct StepGuard(Arc<InFlight>);
 
+/// Holds [`crate::metrics::BINDS_UP`] at 1 for a bind while it is bound.
+struct BindUp(String);
+
+impl BindUp {
+    fn new(bind: String) -> Self {
+        metrics::gauge!(crate::metrics::BINDS_UP, "bind" => bind.clone()).set(1.0);
+        Self(bind)
+    }
+}
+
+impl Drop for BindUp {
+    fn drop(&mut self) {
+        metrics::gauge!(crate::metrics::BINDS_UP, "bind" => self.0.clone()).set(0.0);
+    }
+}
+
 impl Drop for StepGuard {
     fn drop(&mut self) {
         self.0.count.fetch_sub(1, Ordering::AcqRel);
@@ -140,6 +156,7 @@ struct Conn {
     endpoint: Option<Endpoint>,
     rate: Option<RateLimit>,
     registration: Option<Registration>,
+    bind_up: Option<BindUp>,
     admission: Option<Admission>,
     out_tx: mpsc::Sender<Outgoing>,
     in_flight: Arc<InFlight>,
@@ -167,6 +184,7 @@ where
         endpoint: None,
         rate: None,
         registration: None,
+        bind_up: None,
         admission: None,
         out_tx,
         in_flight: Arc::default(),
@@ -339,7 +357,7 @@ impl Conn {
             }
             Err(refusal) => {
                 warn!(peer = %peer.ip(), reason = %refusal, "bind refused");
-                metrics::counter!(super::SMPP_BIND_FAILURES).increment(1);
+                metrics::counter!(crate::metrics::BIND_FAILURES).increment(1);
                 tokio::time::sleep(self.ctx.session.bind_fail_delay).await;
                 self.link
                     .refuse_bind(sequence_number, bind_type, CommandStatus::ESME_RBINDFAIL);
@@ -352,6 +370,7 @@ impl Conn {
             return;
         };
         info!(bind = %endpoint.name, operator = %endpoint.operator, ?bind_type, "bound");
+        self.bind_up = Some(BindUp::new(endpoint.name.to_string()));
         if self.link.can_send_messages() {
             self.registration = Some(self.ctx.hub.register(
                 endpoint.operator.clone(),
@@ -374,7 +393,8 @@ impl Conn {
         if self.role == Role::Server
             && (over_rate || self.in_flight.count.load(Ordering::Acquire) >= window)
         {
-            metrics::counter!(super::SMPP_THROTTLED).increment(1);
+            metrics::counter!(crate::metrics::THROTTLES, "bind" => endpoint.name.to_string())
+                .increment(1);
             self.link
                 .respond_error(&pdu, CommandStatus::ESME_RTHROTTLED);
             return;
@@ -439,9 +459,18 @@ impl Conn {
         let guard = StepGuard(self.in_flight.clone());
         let ctx = self.ctx.clone();
         let preferred = self.id;
+        if event == IngressEvent::Begin {
+            metrics::counter!(crate::metrics::SESSIONS_STARTED, "channel" => ChannelKind::Smpp.label())
+                .increment(1);
+        }
         tokio::spawn(async move {
             let _guard = guard;
+            let started = Instant::now();
             let reply = ctx.engine.handle(ingress).await;
+            metrics::counter!(crate::metrics::STEPS, "channel" => ChannelKind::Smpp.label())
+                .increment(1);
+            metrics::histogram!(crate::metrics::STEP_DURATION, "channel" => ChannelKind::Smpp.label())
+                .record(started.elapsed().as_secs_f64());
             if reply.silent {
                 return;
             }

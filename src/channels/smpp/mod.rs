@@ -36,11 +36,6 @@ use crate::sessions::Engine;
 use auth::ServerAuth;
 use driver::SmppContext;
 
-/// Counter: binds refused (bad credentials, address, bind type or bind count).
-pub const SMPP_BIND_FAILURES: &str = "hotline_smpp_bind_failures_total";
-/// Counter: messages answered with `ESME_RTHROTTLED`.
-pub const SMPP_THROTTLED: &str = "hotline_smpp_throttled_total";
-
 /// The running SMPP side: its tasks and where the server role listens.
 #[derive(Debug)]
 pub struct Smpp {
