@@ -40,8 +40,8 @@ pub enum Output {
     Screen {
         /// The rendered page.
         text: String,
-        /// Voice digit collection for it.
-        collect: Collect,
+        /// Voice only: how to collect the answer's digits.
+        collect: Option<Collect>,
     },
     /// The last screen; the session is over.
     End {
@@ -360,7 +360,7 @@ impl Dialog {
         );
         Output::Screen {
             text: rendered.text,
-            collect: self.collect(node),
+            collect: (self.medium == Medium::VOICE).then(|| self.collect(node)),
         }
     }
 
@@ -369,9 +369,9 @@ impl Dialog {
         let derived = match &node.kind {
             Kind::Menu { .. } => {
                 let flow = &self.program.flows[self.flow];
-                render::entries(flow, node, &self.vars, &self.lang)
+                render::keys(flow, node, &self.vars)
                     .iter()
-                    .map(|e| e.key.chars().count())
+                    .map(|(k, _)| k.chars().count())
                     .max()
                     .unwrap_or(1)
             }
@@ -442,8 +442,8 @@ impl Dialog {
         }
         match &node.kind {
             Kind::Menu { options, items } => {
-                let entries = render::entries(flow, node, &self.vars, &self.lang);
-                match entries.iter().find(|e| e.key == key).map(|e| e.choice) {
+                let choices = render::keys(flow, node, &self.vars);
+                match choices.into_iter().find(|(k, _)| *k == key).map(|(_, c)| c) {
                     Some(Choice::Option(i)) => {
                         self.assign(&options[i].set);
                         self.forward(options[i].next);

@@ -66,20 +66,21 @@ pub struct Rendered {
     pub octets: usize,
 }
 
-/// The visible entries of a menu node: items first, then options; automatic keys skip the
-/// navigation keys and explicit option keys.
-pub fn entries(flow: &Flow, node: &Node, vars: &Map<String, Value>, lang: &str) -> Vec<Entry> {
+/// The keys of a menu node's visible choices, in screen order: items first, then options;
+/// automatic keys skip the navigation keys and explicit option keys.
+pub fn keys(flow: &Flow, node: &Node, vars: &Map<String, Value>) -> Vec<(String, Choice)> {
     let Kind::Menu { options, items } = &node.kind else {
         return Vec::new();
     };
-    let visible: Vec<(usize, _)> = options
+    let visible: Vec<usize> = options
         .iter()
         .enumerate()
         .filter(|(_, o)| o.when.as_ref().is_none_or(|w| w.holds(vars)))
+        .map(|(i, _)| i)
         .collect();
     let taken: Vec<&str> = visible
         .iter()
-        .filter_map(|(_, o)| o.key.as_deref())
+        .filter_map(|i| options[*i].key.as_deref())
         .collect();
     let mut counter = 0u32;
     let mut next_key = || loop {
@@ -92,27 +93,43 @@ pub fn entries(flow: &Flow, node: &Node, vars: &Map<String, Value>, lang: &str) 
     let mut out = Vec::new();
     if let Some(items) = items {
         if let Some(Value::Array(list)) = lookup(vars, &items.from) {
-            let template = items.label.get(lang, &flow.fallback);
-            for (i, element) in list.iter().enumerate() {
-                let mut scope = vars.clone();
-                scope.insert("item".into(), element.clone());
-                out.push(Entry {
-                    key: next_key(),
-                    label: template.render(&scope, lang),
-                    choice: Choice::Item(i),
-                });
-            }
+            out.extend((0..list.len()).map(|i| (next_key(), Choice::Item(i))));
         }
     }
-    for (i, option) in visible {
-        let key = option.key.clone().unwrap_or_else(&mut next_key);
-        out.push(Entry {
-            key,
-            label: option.text.get(lang, &flow.fallback).render(vars, lang),
-            choice: Choice::Option(i),
-        });
+    for i in visible {
+        let key = options[i].key.clone().unwrap_or_else(&mut next_key);
+        out.push((key, Choice::Option(i)));
     }
     out
+}
+
+/// The visible entries of a menu node with their labels rendered.
+pub fn entries(flow: &Flow, node: &Node, vars: &Map<String, Value>, lang: &str) -> Vec<Entry> {
+    let Kind::Menu { options, items } = &node.kind else {
+        return Vec::new();
+    };
+    let list = items
+        .as_ref()
+        .and_then(|items| match lookup(vars, &items.from) {
+            Some(Value::Array(list)) => Some((items, list)),
+            _ => None,
+        });
+    keys(flow, node, vars)
+        .into_iter()
+        .map(|(key, choice)| {
+            let label = match choice {
+                Choice::Item(i) => match &list {
+                    Some((items, list)) => items
+                        .label
+                        .get(lang, &flow.fallback)
+                        .render_item(vars, &list[i], lang),
+                    None => String::new(),
+                },
+                Choice::Option(i) => options[i].text.get(lang, &flow.fallback).render(vars, lang),
+            };
+            Entry { key, label, choice }
+        })
+        .collect()
 }
 
 /// Renders `node` (page `page`, 0-based, clamped), with `prefix` (a wrong-answer message)

@@ -111,12 +111,37 @@ impl Template {
 
     /// Renders against `vars` in `lang`; a missing variable renders empty.
     pub fn render(&self, vars: &Map<String, Value>, lang: &str) -> String {
+        self.render_with(|path| lookup(vars, path), lang)
+    }
+
+    /// Renders a menu item's label: `item.…` reads `item`, everything else `vars`.
+    pub fn render_item(&self, vars: &Map<String, Value>, item: &Value, lang: &str) -> String {
+        self.render_with(
+            |path| match path.split_first() {
+                Some((first, rest)) if first == "item" => {
+                    rest.iter().try_fold(item, |v, seg| match v {
+                        Value::Object(map) => map.get(seg),
+                        Value::Array(list) => list.get(seg.parse::<usize>().ok()?),
+                        _ => None,
+                    })
+                }
+                _ => lookup(vars, path),
+            },
+            lang,
+        )
+    }
+
+    fn render_with<'v>(
+        &self,
+        resolve: impl Fn(&[String]) -> Option<&'v Value>,
+        lang: &str,
+    ) -> String {
         let mut out = String::new();
         for piece in &self.pieces {
             match piece {
                 Piece::Lit(s) => out.push_str(s),
                 Piece::Var { path, format } => {
-                    let value = lookup(vars, path).map(display).unwrap_or_default();
+                    let value = resolve(path).map(display).unwrap_or_default();
                     match format {
                         None => out.push_str(&value),
                         Some(f) => out.push_str(&format_value(&value, *f, lang)),

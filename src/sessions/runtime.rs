@@ -176,11 +176,10 @@ impl Runtime {
                 }
                 Output::Screen { text, collect } => {
                     let deadline = self.now_ms() + millis(live.dialog.screen_timeout());
-                    let voice = live.channel == ChannelKind::Sip;
                     self.table.put_back(&key, live, deadline);
                     return Reply {
                         text,
-                        collect: voice.then_some(collect),
+                        collect,
                         ..Reply::default()
                     };
                 }
