@@ -40,6 +40,8 @@ pub struct Config {
     pub sync: Option<crate::sync::config::SyncConfig>,
     /// USSD aggregators over HTTP (`[http]`); on defaults Africa's Talking at `/ussd/at`.
     pub http: Option<crate::channels::http::config::HttpConfig>,
+    /// The SIP voice channel (`[sip]`); absent: no voice line.
+    pub sip: Option<crate::channels::sip::SipConfig>,
 }
 
 /// `[store]`: how the SQLite file under `data_dir` is written and read.
@@ -124,6 +126,7 @@ impl Default for Config {
             admission: AdmissionSettings::default(),
             sync: None,
             http: Some(crate::channels::http::config::HttpConfig::default()),
+            sip: None,
         }
     }
 }
@@ -230,6 +233,10 @@ impl Config {
             let fix = "correct the [http] section (see docs/config.md)";
             http.validate()
                 .map_err(|e| (e.to_string(), fix.to_string()))?;
+        }
+        if let Some(sip) = &self.sip {
+            sip.validate()
+                .map_err(|e| (e.to_string(), "correct the [sip] section".to_string()))?;
         }
         Ok(())
     }

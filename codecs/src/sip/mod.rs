@@ -12,9 +12,11 @@
 //! - [`name_addr`]: `From`, `To` and `Contact` values (display name, URI, tag).
 //! - [`via`]: `Via` values (transport, sent-by, branch, rport, received).
 //! - [`cseq`]: `CSeq` and the request methods.
+//! - [`digest`]: digest authentication credentials and MD5 (RFC 2617).
 //! - [`dtmf`]: SIP INFO bodies that carry keypresses (`application/dtmf-relay`, `application/dtmf`).
 
 pub mod cseq;
+pub mod digest;
 pub mod dtmf;
 pub mod error;
 pub mod headers;

@@ -1,0 +1,153 @@
+//! RTP for one call: a socket from the configured port range, the sending side's sequence,
+//! timestamp and marker bookkeeping, and the receiving task that learns where the caller's
+//! media really comes from (symmetric RTP) and turns RFC 4733 events into keys.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
+
+use hotline_codecs::rtp::{RtpHeader, RtpPacket, TelephoneEvent};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::time::Instant;
+
+use super::call::CallEvent;
+use super::collect::EventDedup;
+use super::prompts::RATE;
+
+/// Hands out RTP sockets from `min..=max`, even ports only, round robin so that a port
+/// just released is not reused at once (late packets of the old call would land in the new).
+#[derive(Debug)]
+pub struct PortPool {
+    min: u16,
+    max: u16,
+    next: Mutex<u16>,
+}
+
+impl PortPool {
+    /// A pool over `min..=max`.
+    pub fn new(min: u16, max: u16) -> Self {
+        let first = min + (min & 1);
+        Self {
+            min: first,
+            max,
+            next: Mutex::new(first),
+        }
+    }
+
+    /// Binds the next free even port on `ip`; `None` when every port is taken.
+    pub async fn bind(&self, ip: IpAddr) -> Option<UdpSocket> {
+        let slots = usize::from((self.max.saturating_sub(self.min)) / 2 + 1);
+        for _ in 0..slots {
+            let port = {
+                let mut next = self.next.lock().expect("port lock is never poisoned");
+                let port = *next;
+                *next = if port.saturating_add(2) > self.max {
+                    self.min
+                } else {
+                    port + 2
+                };
+                port
+            };
+            if let Ok(socket) = UdpSocket::bind(SocketAddr::new(ip, port)).await {
+                return Some(socket);
+            }
+        }
+        None
+    }
+}
+
+/// The sending side of one RTP stream.
+#[derive(Debug)]
+pub struct RtpOut {
+    ssrc: u32,
+    sequence: u16,
+    base_ts: u32,
+    origin: Instant,
+    next_ts: u32,
+    marker: bool,
+}
+
+impl RtpOut {
+    /// A stream with random SSRC, first sequence number and timestamp (RFC 3550 5.1).
+    pub fn new(origin: Instant) -> Self {
+        let base_ts = fastrand::u32(..);
+        Self {
+            ssrc: fastrand::u32(..),
+            sequence: fastrand::u16(..),
+            base_ts,
+            origin,
+            next_ts: base_ts,
+            marker: true,
+        }
+    }
+
+    /// A talkspurt starts now: its first packet carries the marker bit, and its timestamp
+    /// jumps to the wall-clock position, so that the silence between prompts is measured.
+    pub fn begin_talkspurt(&mut self, now: Instant) {
+        let elapsed = now.saturating_duration_since(self.origin);
+        let samples = (elapsed.as_micros() * u128::from(RATE) / 1_000_000) as u32;
+        let ts = self.base_ts.wrapping_add(samples);
+        if ts.wrapping_sub(self.next_ts) < u32::MAX / 2 {
+            self.next_ts = ts;
+        }
+        self.marker = true;
+    }
+
+    /// Writes the next packet of the talkspurt into `out`.
+    pub fn packet(&mut self, payload_type: u8, payload: &[u8], out: &mut Vec<u8>) {
+        let header = RtpHeader {
+            marker: std::mem::take(&mut self.marker),
+            payload_type,
+            sequence: self.sequence,
+            timestamp: self.next_ts,
+            ssrc: self.ssrc,
+        };
+        header.write(payload, out);
+        self.sequence = self.sequence.wrapping_add(1);
+        self.next_ts = self.next_ts.wrapping_add(payload.len() as u32);
+    }
+}
+
+/// Reads the call's RTP until the task is aborted: latches the first source of valid RTP
+/// as the address to send to, and sends a [`CallEvent::Digit`] per RFC 4733 key.
+pub async fn receive(
+    socket: Arc<UdpSocket>,
+    remote: Arc<Mutex<SocketAddr>>,
+    event_pt: Option<u8>,
+    events: UnboundedSender<CallEvent>,
+) {
+    let mut buf = vec![0u8; 2048];
+    let mut latched = false;
+    let mut dedup = EventDedup::default();
+    loop {
+        let Ok((len, from)) = socket.recv_from(&mut buf).await else {
+            continue;
+        };
+        let Ok(packet) = RtpPacket::parse(&buf[..len]) else {
+            tracing::debug!(%from, len, "dropped a datagram that is not RTP");
+            continue;
+        };
+        if !latched {
+            latched = true;
+            let mut to = remote.lock().expect("remote lock is never poisoned");
+            if *to != from {
+                tracing::debug!(announced = %*to, actual = %from, "symmetric RTP: sending where the media comes from");
+                *to = from;
+            }
+        }
+        if Some(packet.header.payload_type) != event_pt {
+            continue;
+        }
+        let Ok(event) = TelephoneEvent::parse(packet.payload) else {
+            continue;
+        };
+        let Some(key) = event.digit() else {
+            continue;
+        };
+        for key in dedup.packet(packet.header.timestamp, key, event.end) {
+            if events.send(CallEvent::Digit(key)).is_err() {
+                return;
+            }
+        }
+    }
+}
