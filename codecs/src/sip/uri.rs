@@ -143,13 +143,18 @@ fn unescape(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Escapes every octet outside RFC 3261's `unreserved / user-unreserved` set.
 fn escape_user(user: &str) -> String {
-    user.chars()
-        .map(|c| match c {
-            '#' | '%' | ' ' | '@' | ':' | '<' | '>' => format!("%{:02X}", c as u32),
-            c => c.to_string(),
-        })
-        .collect()
+    let mut out = String::with_capacity(user.len());
+    for &b in user.as_bytes() {
+        let c = char::from(b);
+        if b.is_ascii_alphanumeric() || "-_.!~*'()&=+$,;?/".contains(c) {
+            out.push(c);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 impl fmt::Display for Uri {
