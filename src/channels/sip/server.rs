@@ -219,7 +219,13 @@ impl Shared {
     async fn info(&self, req: &Request, from: SocketAddr) {
         let content_type = req.headers.get("Content-Type").unwrap_or("");
         if req.body.is_empty() {
-            return self.in_dialog(req, from, CallEvent::Ack).await;
+            let known = self.calls().contains_key(req.call_id().unwrap_or_default());
+            let (status, reason) = if known {
+                (200, "OK")
+            } else {
+                (481, "Call/Transaction Does Not Exist")
+            };
+            return self.reply(req, from, status, reason).await;
         }
         match dtmf::info_digit(content_type, &req.body) {
             Some(key) => self.in_dialog(req, from, CallEvent::Digit(key)).await,
