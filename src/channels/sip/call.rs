@@ -15,7 +15,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{interval_at, sleep_until, Instant, Interval, MissedTickBehavior};
 
 use super::collect::{Answer, Collector};
-use super::media::RtpOut;
+use super::media::{KeySource, RtpOut};
 use super::prompts::Prompt;
 use super::server::Shared;
 use super::wire;
@@ -181,7 +181,12 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
         return;
     }
     if let Some(tx) = call.shared.sender(&call.id) {
-        let reader = super::media::receive(rtp, remote, media.event_pt, tx);
+        let keys = match (media.event_pt, call.shared.config.inband_dtmf) {
+            (Some(pt), _) => KeySource::Events(pt),
+            (None, true) => KeySource::InBand(media.audio_pt),
+            (None, false) => KeySource::Off,
+        };
+        let reader = super::media::receive(rtp, remote, keys, tx);
         cleanup.reader = Some(tokio::spawn(reader));
     }
     call.dialog().await;
@@ -436,7 +441,9 @@ impl Call {
         let bytes = bye.to_bytes();
         self.send_sip(&bytes).await;
         let start = Instant::now();
-        let (mut wait, give_up) = (T1, start + T2 * 2);
+        // On shutdown the whole server waits for this: one retransmission is enough.
+        let patience = if self.shared.shutdown.is_cancelled() { T1 * 2 } else { T2 * 2 };
+        let (mut wait, give_up) = (T1, start + patience);
         let mut next = start + wait;
         loop {
             tokio::select! {

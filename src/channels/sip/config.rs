@@ -33,6 +33,9 @@ pub struct SipConfig {
     /// The longest a call may last before Hotline hangs up.
     #[serde(with = "humantime_serde")]
     pub max_call_duration: Duration,
+    /// Listen for DTMF tones in the caller's audio when the caller offers no
+    /// telephone-event (trunks that send keys in-band).
+    pub inband_dtmf: bool,
     /// Digest authentication (RFC 2617 style, MD5) for INVITEs; absent: none.
     pub auth: Option<DigestAuth>,
     /// How prompt texts become audio.
@@ -97,6 +100,7 @@ impl Default for SipConfig {
                 .collect(),
             ring: Duration::ZERO,
             max_call_duration: Duration::from_secs(15 * 60),
+            inband_dtmf: true,
             auth: None,
             prompts: PromptConfig::default(),
         }

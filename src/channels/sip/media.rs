@@ -5,13 +5,15 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 
-use hotline_codecs::rtp::{RtpHeader, RtpPacket, TelephoneEvent};
+use hotline_codecs::g711;
+use hotline_codecs::rtp::{RtpHeader, RtpPacket, TelephoneEvent, PT_PCMA};
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
 use super::call::CallEvent;
 use super::collect::EventDedup;
+use super::inband::Detector;
 use super::prompts::RATE;
 
 /// Hands out RTP sockets from `min..=max`, even ports only, round robin so that a port
@@ -108,17 +110,29 @@ impl RtpOut {
     }
 }
 
+/// Which keys the receiver looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// RFC 4733 events with this payload type.
+    Events(u8),
+    /// DTMF tones in G.711 audio of this payload type (0 or 8).
+    InBand(u8),
+    /// None (keys come by SIP INFO only).
+    Off,
+}
+
 /// Reads the call's RTP until the task is aborted: latches the first source of valid RTP
-/// as the address to send to, and sends a [`CallEvent::Digit`] per RFC 4733 key.
+/// as the address to send to, and sends a [`CallEvent::Digit`] per key found.
 pub async fn receive(
     socket: Arc<UdpSocket>,
     remote: Arc<Mutex<SocketAddr>>,
-    event_pt: Option<u8>,
+    keys: KeySource,
     events: UnboundedSender<CallEvent>,
 ) {
     let mut buf = vec![0u8; 2048];
     let mut latched = false;
     let mut dedup = EventDedup::default();
+    let mut tones = Detector::default();
     loop {
         let Ok((len, from)) = socket.recv_from(&mut buf).await else {
             continue;
@@ -135,16 +149,26 @@ pub async fn receive(
                 *to = from;
             }
         }
-        if Some(packet.header.payload_type) != event_pt {
-            continue;
-        }
-        let Ok(event) = TelephoneEvent::parse(packet.payload) else {
-            continue;
+        let pt = packet.header.payload_type;
+        let found = match keys {
+            KeySource::Events(ev) if pt == ev => match TelephoneEvent::parse(packet.payload) {
+                Ok(event) => event
+                    .digit()
+                    .map(|key| dedup.packet(packet.header.timestamp, key, event.end))
+                    .unwrap_or_default(),
+                Err(_) => Vec::new(),
+            },
+            KeySource::InBand(audio) if pt == audio => {
+                let decode = if audio == PT_PCMA {
+                    g711::alaw_to_linear
+                } else {
+                    g711::ulaw_to_linear
+                };
+                tones.feed(packet.payload.iter().map(|&b| decode(b)))
+            }
+            _ => Vec::new(),
         };
-        let Some(key) = event.digit() else {
-            continue;
-        };
-        for key in dedup.packet(packet.header.timestamp, key, event.end) {
+        for key in found {
             if events.send(CallEvent::Digit(key)).is_err() {
                 return;
             }

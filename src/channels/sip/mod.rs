@@ -11,6 +11,7 @@
 //! - [`call`]: one call: the INVITE transaction, then prompts and digit collection.
 //! - [`collect`]: digit timers (VoiceXML semantics) and RFC 4733 event de-duplication.
 //! - [`config`]: the `[sip]` section.
+//! - [`inband`]: Goertzel detection of DTMF tones in the caller's audio (fallback).
 //! - [`media`]: RTP ports, sequence/timestamp/marker bookkeeping, symmetric RTP, events in.
 //! - [`prompts`]: text to 8 kHz G.711 frames through a TTS command, cached by content hash.
 //! - [`server`]: the signalling loop: parse, allow-list, limits, dispatch.
@@ -21,6 +22,7 @@ pub mod auth;
 pub mod call;
 pub mod collect;
 pub mod config;
+pub mod inband;
 pub mod media;
 pub mod prompts;
 pub mod server;
