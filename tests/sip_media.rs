@@ -184,3 +184,37 @@ async fn silence_is_no_input_and_hotline_hangs_up_with_bye() {
     );
     uas.stop().await;
 }
+
+#[tokio::test]
+async fn the_200_is_retransmitted_until_the_ack_and_a_reinvite_gets_the_same_answer() {
+    let uas = Uas::start(config(23_200)).await;
+    let peer = Peer::new(uas.addr).await;
+    let offer = sdp(40_000, "0 101\r\na=rtpmap:101 telephone-event/8000");
+    let ct = "Content-Type: application/sdp\r\n";
+    peer.send(&request("INVITE", peer.local(), "rt1", "rt1", ct, &offer))
+        .await;
+    let first = peer.final_response(200).await;
+    let again = peer.final_response(200).await;
+    assert_eq!(
+        (first.status, again.status),
+        (200, 200),
+        "timer G resends the 200"
+    );
+    assert_eq!(first.body, again.body);
+
+    let to = first.headers.get("To").expect("To").to_string();
+    let reinvite = String::from_utf8(request("INVITE", peer.local(), "rt1", "re1", ct, &offer))
+        .expect("text")
+        .replace("To: <sip:123@127.0.0.1>", &format!("To: {to}"))
+        .replace("CSeq: 1 INVITE", "CSeq: 2 INVITE");
+    peer.send(reinvite.as_bytes()).await;
+    let answer = loop {
+        let r = peer.final_response(200).await;
+        if r.headers.get("CSeq") == Some("2 INVITE") {
+            break r;
+        }
+    };
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.body, first.body, "the session is unchanged");
+    uas.stop().await;
+}

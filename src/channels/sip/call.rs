@@ -186,7 +186,7 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
             (None, true) => KeySource::InBand(media.audio_pt),
             (None, false) => KeySource::Off,
         };
-        let reader = super::media::receive(rtp, remote, keys, tx);
+        let reader = super::media::receive(rtp, remote, call.peer.ip(), keys, tx);
         cleanup.reader = Some(tokio::spawn(reader));
     }
     call.dialog().await;
@@ -442,7 +442,11 @@ impl Call {
         self.send_sip(&bytes).await;
         let start = Instant::now();
         // On shutdown the whole server waits for this: one retransmission is enough.
-        let patience = if self.shared.shutdown.is_cancelled() { T1 * 2 } else { T2 * 2 };
+        let patience = if self.shared.shutdown.is_cancelled() {
+            T1 * 2
+        } else {
+            T2 * 2
+        };
         let (mut wait, give_up) = (T1, start + patience);
         let mut next = start + wait;
         loop {

@@ -123,14 +123,20 @@ pub enum KeySource {
 
 /// Reads the call's RTP until the task is aborted: latches the first source of valid RTP
 /// as the address to send to, and sends a [`CallEvent::Digit`] per key found.
+///
+/// Only a source whose IP is the SDP's or the signalling peer's may be latched (a caller
+/// behind NAT sends from the NAT's address, which is the SIP source), so that a stranger
+/// cannot take the stream by sending first; media from elsewhere is ignored.
 pub async fn receive(
     socket: Arc<UdpSocket>,
     remote: Arc<Mutex<SocketAddr>>,
+    sip_peer: IpAddr,
     keys: KeySource,
     events: UnboundedSender<CallEvent>,
 ) {
     let mut buf = vec![0u8; 2048];
-    let mut latched = false;
+    let announced = remote.lock().expect("remote lock is never poisoned").ip();
+    let mut latched = None;
     let mut dedup = EventDedup::default();
     let mut tones = Detector::default();
     loop {
@@ -141,12 +147,19 @@ pub async fn receive(
             tracing::debug!(%from, len, "dropped a datagram that is not RTP");
             continue;
         };
-        if !latched {
-            latched = true;
-            let mut to = remote.lock().expect("remote lock is never poisoned");
-            if *to != from {
-                tracing::debug!(announced = %*to, actual = %from, "symmetric RTP: sending where the media comes from");
-                *to = from;
+        match latched {
+            None if from.ip() == announced || from.ip() == sip_peer => {
+                latched = Some(from);
+                let mut to = remote.lock().expect("remote lock is never poisoned");
+                if *to != from {
+                    tracing::debug!(announced = %*to, actual = %from, "symmetric RTP: sending where the media comes from");
+                    *to = from;
+                }
+            }
+            Some(source) if source == from => {}
+            _ => {
+                tracing::debug!(%from, "ignored RTP from a source that is not the caller");
+                continue;
             }
         }
         let pt = packet.header.payload_type;
