@@ -134,13 +134,15 @@ impl PromptStore {
         {
             return Arc::clone(p);
         }
+        // A text that cannot be rendered keeps its tone until restart, so that a broken TTS
+        // is not run again on every screen of every call.
         let samples = match self.load_or_render(&key, &voice, text).await {
             Ok(samples) => samples,
             Err(err) => {
                 if !self.warned.swap(true, Ordering::Relaxed) {
                     tracing::warn!(error = %err, "prompts play as tones: cannot render speech");
                 }
-                return Arc::new(Prompt::from_samples(&tone()));
+                tone()
             }
         };
         let prompt = Arc::new(Prompt::from_samples(&samples));
@@ -149,6 +151,18 @@ impl PromptStore {
             .expect("prompt map lock is never poisoned")
             .insert(key, Arc::clone(&prompt));
         prompt
+    }
+
+    /// Loads or renders every text now, so that no caller waits for TTS (call it with
+    /// every voice text of the menus at start-up). Returns how many prompts it holds.
+    pub async fn warm<'a>(&self, texts: impl IntoIterator<Item = &'a str>) -> usize {
+        for text in texts {
+            self.prompt(text).await;
+        }
+        self.memory
+            .lock()
+            .expect("prompt map lock is never poisoned")
+            .len()
     }
 
     async fn load_or_render(
