@@ -73,6 +73,28 @@ async fn a_caller_books_with_sip_info_keys_and_hotline_hangs_up() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_books_over_tcp() {
+    let uas = Uas::start(config(21_500)).await;
+    let (rtp_port, stop, captured) = capture().await;
+    let addr = uas.addr;
+    let vars = vec![("rtp_port", rtp_port.to_string())];
+    let run = tokio::task::spawn_blocking(move || {
+        sip_support::sipp_with("info_booking.xml", addr, &vars, &["-t", "t1"])
+    })
+    .await
+    .expect("sipp thread");
+    assert!(
+        run.success,
+        "sipp over TCP failed: {}\n{}",
+        run.errors, run.stdout
+    );
+    stop.cancel();
+    assert_eq!(uas.engine.events(), booked());
+    check_stream(&captured.await.expect("capture task"), 8);
+    uas.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_caller_books_with_rfc4733_events() {
     let uas = Uas::start(config(21_100)).await;
     let run = run_sipp("rfc4733_booking.xml", &uas, Vec::new()).await;

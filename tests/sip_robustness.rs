@@ -176,3 +176,48 @@ async fn digest_auth_challenges_then_accepts_the_right_password() {
     assert_eq!(peer.final_response(200).await.status, 200);
     uas.stop().await;
 }
+
+#[tokio::test]
+async fn tcp_frames_by_content_length_and_closes_on_garbage() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let uas = Uas::start(config(22_400)).await;
+    let mut tcp = tokio::net::TcpStream::connect(uas.addr)
+        .await
+        .expect("TCP listener");
+    let local = tcp.local_addr().expect("addr");
+    // Two OPTIONS in one write, the second split across writes.
+    let one = request("OPTIONS", local, "t1", "t1", "", "");
+    let two = request("OPTIONS", local, "t2", "t2", "", "");
+    let mut first = one.clone();
+    first.extend_from_slice(&two[..20]);
+    tcp.write_all(&first).await.expect("write");
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    tcp.write_all(&two[20..]).await.expect("write");
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while got.windows(11).filter(|w| w == b"SIP/2.0 200").count() < 2 {
+        let n = tokio::time::timeout(std::time::Duration::from_secs(2), tcp.read(&mut buf))
+            .await
+            .expect("answers arrive")
+            .expect("read");
+        assert!(n > 0, "connection stays open");
+        got.extend_from_slice(&buf[..n]);
+    }
+    let text = String::from_utf8_lossy(&got);
+    assert!(
+        text.contains("Call-ID: t1") && text.contains("Call-ID: t2"),
+        "{text}"
+    );
+
+    tcp.write_all(b"this is not SIP\r\n\r\n")
+        .await
+        .expect("write");
+    let n = tokio::time::timeout(std::time::Duration::from_secs(2), tcp.read(&mut buf))
+        .await
+        .expect("the server closes")
+        .unwrap_or(0);
+    assert_eq!(n, 0, "a stream that cannot be framed is closed");
+    let peer = Peer::new(uas.addr).await;
+    still_alive(&peer).await;
+    uas.stop().await;
+}

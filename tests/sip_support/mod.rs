@@ -193,6 +193,16 @@ pub struct SippRun {
 /// Runs one call of `scenario` against `target` with SIPp; `vars` become `-set` variables
 /// (`[$name]` in the scenario). Blocks a thread, so call it with `spawn_blocking`.
 pub fn sipp(scenario: &str, target: SocketAddr, vars: &[(&str, String)]) -> SippRun {
+    sipp_with(scenario, target, vars, &[])
+}
+
+/// [`sipp`] with extra SIPp arguments (e.g. `-t t1` for TCP).
+pub fn sipp_with(
+    scenario: &str,
+    target: SocketAddr,
+    vars: &[(&str, String)],
+    extra: &[&str],
+) -> SippRun {
     let dir = tempfile::tempdir().expect("temp dir");
     let error_file = dir.path().join("errors.log");
     let mut cmd = Command::new("sipp");
@@ -222,6 +232,7 @@ pub fn sipp(scenario: &str, target: SocketAddr, vars: &[(&str, String)]) -> Sipp
     for (name, value) in vars {
         cmd.args(["-set", name, value]);
     }
+    cmd.args(extra);
     let out = cmd
         .output()
         .expect("sipp must be installed (Debian package sip-tester; .ci/run installs it)");

@@ -18,6 +18,7 @@ use super::collect::{Answer, Collector};
 use super::media::{KeySource, RtpOut};
 use super::prompts::Prompt;
 use super::server::Shared;
+use super::transport::Origin;
 use super::wire;
 use crate::sessions::{ChannelKind, Ingress, IngressEvent, Reply, Screen, SessionKey};
 
@@ -77,7 +78,7 @@ pub(crate) struct Setup {
     /// The INVITE.
     pub invite: Request,
     /// Where it came from (responses and our BYE go there).
-    pub peer: SocketAddr,
+    pub peer: Origin,
     /// Our tag in the dialog.
     pub to_tag: String,
     /// The negotiated media.
@@ -93,7 +94,7 @@ struct Call {
     shared: Arc<Shared>,
     id: String,
     invite: Request,
-    peer: SocketAddr,
+    peer: Origin,
     to_tag: String,
     media: Negotiated,
     sdp: String,
@@ -186,7 +187,7 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
             (None, true) => KeySource::InBand(media.audio_pt),
             (None, false) => KeySource::Off,
         };
-        let reader = super::media::receive(rtp, remote, call.peer.ip(), keys, tx);
+        let reader = super::media::receive(rtp, remote, call.peer.addr().ip(), keys, tx);
         cleanup.reader = Some(tokio::spawn(reader));
     }
     call.dialog().await;
@@ -194,14 +195,12 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
 
 impl Call {
     async fn send_sip(&self, bytes: &[u8]) {
-        if let Err(err) = self.shared.sip.send_to(bytes, self.peer).await {
-            tracing::debug!(peer = %self.peer, error = %err, "SIP send failed");
-        }
+        self.shared.send_bytes(bytes, &self.peer).await;
     }
 
     async fn respond(&mut self, status: u16, reason: &str) {
         let tag = (status > 100).then_some(self.to_tag.as_str());
-        let r = wire::response(&self.invite.headers, self.peer, status, reason, tag);
+        let r = wire::response(&self.invite.headers, self.peer.addr(), status, reason, tag);
         self.last_response = r.to_bytes();
         self.send_sip(&self.last_response).await;
     }
@@ -235,7 +234,7 @@ impl Call {
         }
         let ok = wire::answer(
             &self.invite,
-            self.peer,
+            &self.peer,
             &self.to_tag,
             self.shared.local,
             &self.sdp,
@@ -435,7 +434,9 @@ impl Call {
 
     /// Sends our BYE and waits (bounded) for its final response, retransmitting per timer E.
     async fn hang_up(&mut self) {
-        let Some(bye) = wire::bye(&self.invite, &self.to_tag, self.shared.local, 1) else {
+        let transport = self.peer.transport();
+        let Some(bye) = wire::bye(&self.invite, &self.to_tag, self.shared.local, transport, 1)
+        else {
             return;
         };
         let bytes = bye.to_bytes();
@@ -461,7 +462,9 @@ impl Call {
                         tracing::debug!(call = %self.id, "no answer to our BYE");
                         return;
                     }
-                    self.send_sip(&bytes).await;
+                    if !self.peer.reliable() {
+                        self.send_sip(&bytes).await;
+                    }
                     wait = (wait * 2).min(T2);
                     next = (next + wait).min(give_up);
                 }

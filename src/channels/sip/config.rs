@@ -12,8 +12,10 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SipConfig {
-    /// The UDP address SIP is received on.
+    /// The address SIP is received on (UDP, and TCP when `tcp` is on).
     pub listen: SocketAddr,
+    /// Also accept SIP over TCP on the `listen` port.
+    pub tcp: bool,
     /// The address written into Contact, Via and SDP; defaults to the `listen` address,
     /// and must be set when `listen` is a wildcard (`0.0.0.0`).
     pub advertise: Option<IpAddr>,
@@ -89,6 +91,7 @@ impl Default for SipConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 5060)),
+            tcp: true,
             advertise: None,
             rtp_port_min: 20_000,
             rtp_port_max: 20_999,

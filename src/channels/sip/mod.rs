@@ -1,4 +1,4 @@
-//! Voice lines over SIP: a user agent server on UDP that answers calls from a trunk, PBX
+//! Voice lines over SIP: a user agent server on UDP and TCP that answers calls from a trunk, PBX
 //! or SBC, plays each screen of the dialog as a prompt over RTP (PCMU or PCMA at 20 ms)
 //! and reads the caller's keys from RFC 4733 telephone-events or SIP INFO.
 //!
@@ -15,6 +15,7 @@
 //! - [`media`]: RTP ports, sequence/timestamp/marker bookkeeping, symmetric RTP, events in.
 //! - [`prompts`]: text to 8 kHz G.711 frames through a TTS command, cached by content hash.
 //! - [`server`]: the signalling loop: parse, allow-list, limits, dispatch.
+//! - [`transport`]: UDP sources and TCP connections (framed by Content-Length).
 //! - [`wav`]: WAV parsing and writing, resampling to 8 kHz.
 //! - [`wire`]: the responses and BYE we write.
 
@@ -26,13 +27,14 @@ pub mod inband;
 pub mod media;
 pub mod prompts;
 pub mod server;
+pub mod transport;
 pub mod wav;
 pub mod wire;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tokio::net::UdpSocket;
+use tokio::net::{TcpListener, UdpSocket};
 use tokio_util::sync::CancellationToken;
 
 pub use self::config::{ConfigError, DigestAuth, PromptConfig, SipConfig};
@@ -59,12 +61,14 @@ pub enum ServeError {
 #[derive(Debug)]
 pub struct SipServer {
     socket: Arc<UdpSocket>,
+    tcp: Option<TcpListener>,
     config: SipConfig,
     prompts: Arc<PromptStore>,
 }
 
 impl SipServer {
-    /// Checks `config` and binds its `listen` address (port 0 picks a free port).
+    /// Checks `config` and binds its `listen` address for UDP, and for TCP on the same port
+    /// when `tcp` is on (port 0 picks a free port).
     pub async fn bind(config: SipConfig) -> Result<Self, ServeError> {
         config.validate()?;
         let socket = UdpSocket::bind(config.listen)
@@ -73,9 +77,21 @@ impl SipServer {
                 addr: config.listen,
                 source,
             })?;
+        // TCP shares the UDP port (which `listen` may have left to the OS).
+        let tcp = match config.tcp {
+            true => {
+                let addr = socket.local_addr().unwrap_or(config.listen);
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| ServeError::Bind { addr, source })?;
+                Some(listener)
+            }
+            false => None,
+        };
         let prompts = Arc::new(PromptStore::new(config.prompts.clone()));
         Ok(Self {
             socket: Arc::new(socket),
+            tcp,
             config,
             prompts,
         })
@@ -109,7 +125,7 @@ impl SipServer {
             local,
             shutdown,
         ));
-        server::run(shared).await
+        server::run(shared, self.tcp).await
     }
 }
 

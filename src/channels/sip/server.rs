@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use hotline_codecs::sdp::{self, SdpError, SessionDescription};
 use hotline_codecs::sip::{dtmf, Headers, Message, Method, Request, Response, MAX_MESSAGE};
-use tokio::net::UdpSocket;
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 use tokio_util::sync::CancellationToken;
 
@@ -16,6 +16,7 @@ use super::call::{self, CallEvent, Setup};
 use super::config::SipConfig;
 use super::media::PortPool;
 use super::prompts::PromptStore;
+use super::transport::{self, Origin};
 use super::wire::{self, ALLOW};
 use super::{auth, ServeError};
 use crate::sessions::Engine;
@@ -92,19 +93,36 @@ impl Shared {
             .is_some_and(|e| e.events.send(event).is_ok())
     }
 
-    async fn send(&self, r: &Response, to: SocketAddr) {
-        if let Err(err) = self.sip.send_to(&r.to_bytes(), to).await {
-            tracing::debug!(%to, error = %err, "SIP send failed");
+    async fn send(&self, r: &Response, to: &Origin) {
+        self.send_bytes(&r.to_bytes(), to).await;
+    }
+
+    /// Sends a whole message back the way `to` came.
+    pub(crate) async fn send_bytes(&self, bytes: &[u8], to: &Origin) {
+        let failed = match to {
+            Origin::Udp(addr) => self
+                .sip
+                .send_to(bytes, addr)
+                .await
+                .err()
+                .map(|e| e.to_string()),
+            Origin::Tcp { conn, .. } => conn
+                .send(bytes.to_vec())
+                .err()
+                .map(|_| "connection closed".into()),
+        };
+        if let Some(error) = failed {
+            tracing::debug!(%to, error, "SIP send failed");
         }
     }
 
-    async fn reply(&self, req: &Request, from: SocketAddr, status: u16, reason: &str) {
-        let r = wire::response(&req.headers, from, status, reason, Some(&tag()));
+    async fn reply(&self, req: &Request, from: &Origin, status: u16, reason: &str) {
+        let r = wire::response(&req.headers, from.addr(), status, reason, Some(&tag()));
         self.send(&r, from).await;
     }
 
-    /// Handles one datagram. Never panics on its content.
-    pub(crate) async fn datagram(self: &Arc<Self>, bytes: &[u8], from: SocketAddr) {
+    /// Handles one datagram or framed stream message. Never panics on its content.
+    pub(crate) async fn incoming(self: &Arc<Self>, bytes: &[u8], from: &Origin) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return;
         }
@@ -116,7 +134,7 @@ impl Shared {
     }
 
     /// A 400 when the wreck still names the headers a response needs; otherwise a log line.
-    async fn garbled(&self, bytes: &[u8], from: SocketAddr, why: &str) {
+    async fn garbled(&self, bytes: &[u8], from: &Origin, why: &str) {
         let headers = Headers::scan(bytes);
         let complete = ["Via", "From", "To", "Call-ID", "CSeq"]
             .iter()
@@ -127,7 +145,7 @@ impl Shared {
             return;
         }
         tracing::warn!(%from, why, "answered a malformed SIP request with 400");
-        let r = wire::response(&headers, from, 400, "Bad Request", Some(&tag()));
+        let r = wire::response(&headers, from.addr(), 400, "Bad Request", Some(&tag()));
         self.send(&r, from).await;
     }
 
@@ -144,7 +162,7 @@ impl Shared {
         }
     }
 
-    async fn request(self: &Arc<Self>, req: Request, from: SocketAddr) {
+    async fn request(self: &Arc<Self>, req: Request, from: &Origin) {
         let ack = req.method == Method::Ack;
         if let Err(err) = req.check() {
             if !ack {
@@ -155,7 +173,7 @@ impl Shared {
             }
             return;
         }
-        if !self.config.allows(from.ip()) {
+        if !self.config.allows(from.addr().ip()) {
             if !ack {
                 tracing::warn!(%from, method = %req.method, "refused SIP from a source outside allowed_ips");
                 self.reply(&req, from, 403, "Forbidden").await;
@@ -171,7 +189,7 @@ impl Shared {
             Method::Bye => self.in_dialog(&req, from, CallEvent::Bye).await,
             Method::Cancel => self.cancel(&req, from).await,
             Method::Options => {
-                let mut r = wire::response(&req.headers, from, 200, "OK", Some(&tag()));
+                let mut r = wire::response(&req.headers, from.addr(), 200, "OK", Some(&tag()));
                 r.headers.push("Allow", ALLOW);
                 r.headers.push(
                     "Accept",
@@ -181,15 +199,20 @@ impl Shared {
             }
             Method::Info => self.info(&req, from).await,
             _ => {
-                let mut r =
-                    wire::response(&req.headers, from, 405, "Method Not Allowed", Some(&tag()));
+                let mut r = wire::response(
+                    &req.headers,
+                    from.addr(),
+                    405,
+                    "Method Not Allowed",
+                    Some(&tag()),
+                );
                 r.headers.push("Allow", ALLOW);
                 self.send(&r, from).await;
             }
         }
     }
 
-    async fn in_dialog(&self, req: &Request, from: SocketAddr, event: CallEvent) {
+    async fn in_dialog(&self, req: &Request, from: &Origin, event: CallEvent) {
         if self.forward(req.call_id().unwrap_or_default(), event) {
             self.reply(req, from, 200, "OK").await;
         } else {
@@ -198,7 +221,7 @@ impl Shared {
         }
     }
 
-    async fn cancel(&self, req: &Request, from: SocketAddr) {
+    async fn cancel(&self, req: &Request, from: &Origin) {
         let id = req.call_id().unwrap_or_default();
         let branch = req
             .top_via()
@@ -216,7 +239,7 @@ impl Shared {
         }
     }
 
-    async fn info(&self, req: &Request, from: SocketAddr) {
+    async fn info(&self, req: &Request, from: &Origin) {
         let content_type = req.headers.get("Content-Type").unwrap_or("");
         if req.body.is_empty() {
             let known = self.calls().contains_key(req.call_id().unwrap_or_default());
@@ -235,7 +258,7 @@ impl Shared {
             None => {
                 let mut r = wire::response(
                     &req.headers,
-                    from,
+                    from.addr(),
                     415,
                     "Unsupported Media Type",
                     Some(&tag()),
@@ -247,7 +270,7 @@ impl Shared {
         }
     }
 
-    async fn invite(self: &Arc<Self>, req: Request, from: SocketAddr) {
+    async fn invite(self: &Arc<Self>, req: Request, from: &Origin) {
         let id = req.call_id().unwrap_or_default().to_string();
         let branch = req
             .top_via()
@@ -261,8 +284,13 @@ impl Shared {
             return;
         }
         if self.shutdown.is_cancelled() || self.call_count() >= self.config.max_calls {
-            let mut r =
-                wire::response(&req.headers, from, 503, "Service Unavailable", Some(&tag()));
+            let mut r = wire::response(
+                &req.headers,
+                from.addr(),
+                503,
+                "Service Unavailable",
+                Some(&tag()),
+            );
             r.headers
                 .push("Retry-After", self.config.retry_after_secs.to_string());
             tracing::info!(%from, "refused a call: at max_calls or shutting down");
@@ -270,7 +298,8 @@ impl Shared {
         }
         if let Some(creds) = &self.config.auth {
             if let Err(challenge) = auth::check(&req, creds) {
-                let mut r = wire::response(&req.headers, from, 401, "Unauthorized", Some(&tag()));
+                let mut r =
+                    wire::response(&req.headers, from.addr(), 401, "Unauthorized", Some(&tag()));
                 r.headers.push("WWW-Authenticate", challenge);
                 return self.send(&r, from).await;
             }
@@ -288,8 +317,13 @@ impl Shared {
         };
         let Some(rtp) = self.ports.bind(self.config.listen.ip()).await else {
             tracing::warn!("refused a call: no free RTP port in the configured range");
-            let mut r =
-                wire::response(&req.headers, from, 503, "Service Unavailable", Some(&tag()));
+            let mut r = wire::response(
+                &req.headers,
+                from.addr(),
+                503,
+                "Service Unavailable",
+                Some(&tag()),
+            );
             r.headers
                 .push("Retry-After", self.config.retry_after_secs.to_string());
             return self.send(&r, from).await;
@@ -315,7 +349,7 @@ impl Shared {
         let setup = Setup {
             id,
             invite: req,
-            peer: from,
+            peer: from.clone(),
             to_tag,
             media,
             rtp,
@@ -332,7 +366,7 @@ impl Shared {
         req: &Request,
         id: &str,
         branch: &str,
-        from: SocketAddr,
+        from: &Origin,
     ) -> Option<Option<Response>> {
         let calls = self.calls();
         let entry = calls.get(id)?;
@@ -352,7 +386,7 @@ impl Shared {
         }
         Some(Some(wire::response(
             &req.headers,
-            from,
+            from.addr(),
             482,
             "Loop Detected",
             Some(&tag()),
@@ -367,7 +401,7 @@ pub(crate) fn tag() -> String {
 
 /// Reads datagrams until `shutdown`, then keeps answering while calls hang up (at most
 /// [`DRAIN`]).
-pub(crate) async fn run(shared: Arc<Shared>) -> Result<(), ServeError> {
+pub(crate) async fn run(shared: Arc<Shared>, tcp: Option<TcpListener>) -> Result<(), ServeError> {
     let mut buf = vec![0u8; MAX_MESSAGE + 1];
     let mut drain_until = None;
     loop {
@@ -383,9 +417,23 @@ pub(crate) async fn run(shared: Arc<Shared>) -> Result<(), ServeError> {
             }
             () = tick, if drain_until.is_some() => {}
             r = shared.sip.recv_from(&mut buf) => match r {
-                Ok((len, from)) => shared.datagram(&buf[..len], from).await,
+                Ok((len, from)) => shared.incoming(&buf[..len], &Origin::Udp(from)).await,
                 Err(err) => tracing::debug!(error = %err, "SIP receive error"),
             },
+            conn = accept(tcp.as_ref()), if drain_until.is_none() => match conn {
+                Ok((stream, addr)) if shared.config.allows(addr.ip()) => {
+                    tokio::spawn(transport::connection(Arc::clone(&shared), stream, addr));
+                }
+                Ok((_, addr)) => tracing::warn!(%addr, "refused a SIP connection from outside allowed_ips"),
+                Err(err) => tracing::debug!(error = %err, "SIP accept error"),
+            },
         }
+    }
+}
+
+async fn accept(listener: Option<&TcpListener>) -> std::io::Result<(TcpStream, SocketAddr)> {
+    match listener {
+        Some(l) => l.accept().await,
+        None => std::future::pending().await,
     }
 }

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 
+use super::transport::Origin;
 use hotline_codecs::sip::{Headers, Method, NameAddr, Request, Response, Uri, Via};
 
 /// The methods we answer, for `Allow`.
@@ -66,16 +67,20 @@ fn stamp_via(top: &str, source: SocketAddr) -> String {
 /// A 200 OK to an INVITE: `Contact`, `Record-Route` copied, and the SDP answer.
 pub fn answer(
     invite: &Request,
-    source: SocketAddr,
+    origin: &Origin,
     to_tag: &str,
     local: SocketAddr,
     sdp: &str,
 ) -> Response {
-    let mut r = response(&invite.headers, source, 200, "OK", Some(to_tag));
+    let mut r = response(&invite.headers, origin.addr(), 200, "OK", Some(to_tag));
     for rr in invite.headers.all("Record-Route") {
         r.headers.push("Record-Route", rr);
     }
-    r.headers.push("Contact", format!("<sip:hotline@{local}>"));
+    let contact = match origin {
+        Origin::Udp(_) => format!("<sip:hotline@{local}>"),
+        Origin::Tcp { .. } => format!("<sip:hotline@{local};transport=tcp>"),
+    };
+    r.headers.push("Contact", contact);
     r.headers.push("Allow", ALLOW);
     r.headers.push("Content-Type", "application/sdp");
     r.body = sdp.as_bytes().to_vec();
@@ -84,7 +89,13 @@ pub fn answer(
 
 /// Our BYE for the dialog `invite` set up: sent to the caller's Contact, From and To swapped,
 /// the Record-Route set as Route, our own CSeq.
-pub fn bye(invite: &Request, to_tag: &str, local: SocketAddr, cseq: u32) -> Option<Request> {
+pub fn bye(
+    invite: &Request,
+    to_tag: &str,
+    local: SocketAddr,
+    transport: &str,
+    cseq: u32,
+) -> Option<Request> {
     let from = invite.headers.get("From")?;
     let to = invite.headers.get("To")?;
     let target = invite
@@ -98,7 +109,7 @@ pub fn bye(invite: &Request, to_tag: &str, local: SocketAddr, cseq: u32) -> Opti
     headers.push(
         "Via",
         format!(
-            "SIP/2.0/UDP {local};branch=z9hG4bK{:016x};rport",
+            "SIP/2.0/{transport} {local};branch=z9hG4bK{:016x};rport",
             fastrand::u64(..)
         ),
     );
