@@ -299,25 +299,27 @@ impl Call {
                 return;
             }
             let prompt = self.shared.prompts.prompt(&reply.text).await;
-            let outcome = if reply.end {
-                self.play(&prompt, None).await.map(|_| None)
-            } else {
+            if reply.end {
+                // The engine has closed the dialog: whatever happens now, it is not told.
+                match self.play(&prompt, None).await {
+                    Err(End::HungUp) => {}
+                    _ => self.hang_up().await,
+                }
+                return;
+            }
+            let outcome = {
                 let mut collector = Collector::new(reply.collect.unwrap_or_default());
                 match self.play(&prompt, Some(&mut collector)).await {
-                    Ok(Some(answer)) => Ok(Some(answer)),
+                    Ok(Some(answer)) => Ok(answer),
                     Ok(None) => {
                         collector.start(Instant::now());
-                        self.collect(&mut collector).await.map(Some)
+                        self.collect(&mut collector).await
                     }
                     Err(end) => Err(end),
                 }
             };
             match outcome {
-                Ok(Some((ev, digits))) => (event, input) = (ev, digits),
-                Ok(None) => {
-                    self.hang_up().await;
-                    return;
-                }
+                Ok((ev, digits)) => (event, input) = (ev, digits),
                 Err(End::HungUp) => {
                     self.step(IngressEvent::Abort, String::new()).await;
                     return;
