@@ -183,6 +183,44 @@ mod tests {
     }
 
     #[test]
+    fn a_section_reads_as_operators_write_it_and_typos_are_errors() {
+        let text = r#"
+listen = "0.0.0.0:5060"
+advertise = "192.0.2.10"
+rtp_port_min = 30000
+rtp_port_max = 30999
+allowed_ips = ["192.0.2.0/24"]
+ring = "2s"
+auth = { realm = "hotline", username = "trunk", password = "secret" }
+[prompts]
+voice = "fa"
+cache_dir = "menus/prompts"
+"#;
+        let c: SipConfig = toml::from_str(text).expect("valid section");
+        c.validate().expect("consistent");
+        assert_eq!(c.advertised_ip().to_string(), "192.0.2.10");
+        assert_eq!(
+            (c.ring, c.prompts.voice.as_str()),
+            (Duration::from_secs(2), "fa")
+        );
+        assert_eq!(
+            c.prompts.tts[0], "espeak-ng",
+            "unset keys keep their defaults"
+        );
+        assert!(c.allows("192.0.2.77".parse().expect("ip")));
+        let err = toml::from_str::<SipConfig>("max_cals = 5").expect_err("a typo");
+        assert!(err.to_string().contains("max_cals"), "{err}");
+
+        let path = std::path::Path::new("hotline.toml");
+        let whole =
+            crate::config::Config::parse("[sip]\nring = \"1s\"\n", path).expect("valid file");
+        assert_eq!(whole.sip.map(|s| s.ring), Some(Duration::from_secs(1)));
+        let bad =
+            crate::config::Config::parse("[sip]\nmax_calls = 0\n", path).expect_err("no calls");
+        assert!(bad.to_string().contains("[sip]"), "{bad}");
+    }
+
+    #[test]
     fn bad_combinations_are_named() {
         let c = SipConfig {
             rtp_port_min: 30_000,
