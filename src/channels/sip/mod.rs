@@ -8,7 +8,8 @@
 //! rest of the engine only through [`Engine::handle`](crate::sessions::Engine::handle).
 //!
 //! - [`auth`]: digest authentication of INVITEs with stateless nonces.
-//! - [`call`]: one call: the INVITE transaction, then prompts and digit collection.
+//! - [`call`]: one call: the INVITE transaction ([`call::signalling`]), then prompts and
+//!   digit collection.
 //! - [`collect`]: digit timers (VoiceXML semantics) and RFC 4733 event de-duplication.
 //! - [`config`]: the `[sip]` section.
 //! - [`inband`]: Goertzel detection of DTMF tones in the caller's audio (fallback).

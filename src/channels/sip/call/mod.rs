@@ -1,6 +1,8 @@
-//! One call, from the INVITE to the last BYE: the INVITE server transaction (100, optional
-//! 180, 200 retransmitted until ACK by RFC 3261 timers G and H), then the dialog with the
-//! engine: play the screen's prompt on RTP, collect the answer, step again.
+//! One call, from the INVITE to the last BYE: the INVITE transaction (in [`signalling`]),
+//! then the dialog with the engine: play the screen's prompt on RTP, collect the answer,
+//! step again.
+//!
+//! - [`signalling`]: the INVITE server transaction and our BYE.
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -19,8 +21,9 @@ use super::media::{KeySource, RtpOut};
 use super::prompts::Prompt;
 use super::server::Shared;
 use super::transport::Origin;
-use super::wire;
 use crate::sessions::{ChannelKind, Ingress, IngressEvent, Reply, Screen, SessionKey};
+
+pub mod signalling;
 
 /// RFC 3261 T1: the round-trip estimate retransmissions start from.
 const T1: Duration = Duration::from_millis(500);
@@ -194,101 +197,6 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
 }
 
 impl Call {
-    async fn send_sip(&self, bytes: &[u8]) {
-        self.shared.send_bytes(bytes, &self.peer).await;
-    }
-
-    async fn respond(&mut self, status: u16, reason: &str) {
-        let tag = (status > 100).then_some(self.to_tag.as_str());
-        let r = wire::response(&self.invite.headers, self.peer.addr(), status, reason, tag);
-        self.last_response = r.to_bytes();
-        self.send_sip(&self.last_response).await;
-    }
-
-    /// The INVITE server transaction. True when the call is up (the ACK arrived).
-    async fn answer(&mut self) -> bool {
-        self.respond(100, "Trying").await;
-        let ring = self.shared.config.ring;
-        if !ring.is_zero() {
-            self.respond(180, "Ringing").await;
-            let until = Instant::now() + ring;
-            loop {
-                tokio::select! {
-                    ev = self.events.recv() => match ev {
-                        Some(CallEvent::Cancel) => {
-                            self.respond(487, "Request Terminated").await;
-                            self.linger().await;
-                            return false;
-                        }
-                        Some(CallEvent::InviteAgain) => self.send_sip(&self.last_response).await,
-                        None => return false,
-                        Some(_) => {}
-                    },
-                    () = sleep_until(until) => break,
-                    () = self.shared.shutdown.cancelled() => {
-                        self.respond(503, "Service Unavailable").await;
-                        return false;
-                    }
-                }
-            }
-        }
-        let ok = wire::answer(
-            &self.invite,
-            &self.peer,
-            &self.to_tag,
-            self.shared.local,
-            &self.sdp,
-        );
-        self.last_response = ok.to_bytes();
-        self.send_sip(&self.last_response).await;
-        self.await_ack().await
-    }
-
-    /// Timers G and H for the 2xx: retransmit from T1, doubling up to T2, until the ACK;
-    /// after 64*T1 without one, end the call with a BYE.
-    async fn await_ack(&mut self) -> bool {
-        let start = Instant::now();
-        let (mut wait, give_up) = (T1, start + T1 * 64);
-        let mut next = start + wait;
-        loop {
-            tokio::select! {
-                ev = self.events.recv() => match ev {
-                    Some(CallEvent::Ack) => return true,
-                    Some(CallEvent::InviteAgain) => self.send_sip(&self.last_response).await,
-                    Some(CallEvent::Digit(k)) => self.typeahead.push_back(k),
-                    Some(CallEvent::Bye) | None => return false,
-                    Some(_) => {}
-                },
-                () = sleep_until(next) => {
-                    if next >= give_up {
-                        tracing::info!(call = %self.id, "no ACK for the 200 OK: hanging up");
-                        self.hang_up().await;
-                        return false;
-                    }
-                    self.send_sip(&self.last_response).await;
-                    wait = (wait * 2).min(T2);
-                    next = (next + wait).min(give_up);
-                }
-                () = self.shared.shutdown.cancelled() => return false,
-            }
-        }
-    }
-
-    /// After a final error response: absorb its ACK, and answer a repeated INVITE again.
-    async fn linger(&mut self) {
-        let until = Instant::now() + T2 * 2;
-        loop {
-            tokio::select! {
-                ev = self.events.recv() => match ev {
-                    Some(CallEvent::InviteAgain) => self.send_sip(&self.last_response).await,
-                    Some(CallEvent::Ack) | None => return,
-                    Some(_) => {}
-                },
-                () = sleep_until(until) => return,
-            }
-        }
-    }
-
     /// Screens until the engine ends the dialog or the call goes.
     async fn dialog(&mut self) {
         let (mut event, mut input) = (IngressEvent::Begin, String::new());
@@ -430,46 +338,6 @@ impl Call {
                 () = maybe_tick(ticker.as_deref_mut()) => return Wake::Tick,
                 () = self.shared.shutdown.cancelled() => return Wake::Gone(End::Shutdown),
                 () = sleep_until(self.deadline) => return Wake::Gone(End::TooLong),
-            }
-        }
-    }
-
-    /// Sends our BYE and waits (bounded) for its final response, retransmitting per timer E.
-    async fn hang_up(&mut self) {
-        let transport = self.peer.transport();
-        let Some(bye) = wire::bye(&self.invite, &self.to_tag, self.shared.local, transport, 1)
-        else {
-            return;
-        };
-        let bytes = bye.to_bytes();
-        self.send_sip(&bytes).await;
-        let start = Instant::now();
-        // On shutdown the whole server waits for this: one retransmission is enough.
-        let patience = if self.shared.shutdown.is_cancelled() {
-            T1 * 2
-        } else {
-            T2 * 2
-        };
-        let (mut wait, give_up) = (T1, start + patience);
-        let mut next = start + wait;
-        loop {
-            tokio::select! {
-                ev = self.events.recv() => match ev {
-                    Some(CallEvent::Response { status, method: Method::Bye }) if status >= 200 => return,
-                    Some(CallEvent::Bye) | None => return,
-                    Some(_) => {}
-                },
-                () = sleep_until(next) => {
-                    if next >= give_up {
-                        tracing::debug!(call = %self.id, "no answer to our BYE");
-                        return;
-                    }
-                    if !self.peer.reliable() {
-                        self.send_sip(&bytes).await;
-                    }
-                    wait = (wait * 2).min(T2);
-                    next = (next + wait).min(give_up);
-                }
             }
         }
     }
