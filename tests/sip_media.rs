@@ -218,3 +218,37 @@ async fn the_200_is_retransmitted_until_the_ack_and_a_reinvite_gets_the_same_ans
     assert_eq!(answer.body, first.body, "the session is unchanged");
     uas.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_barge_in_a_key_during_the_prompt_is_ignored() {
+    let uas = Uas::start(config(23_300)).await;
+    uas.engine
+        .barge_in
+        .store(false, std::sync::atomic::Ordering::Relaxed);
+    let peer = Peer::new(uas.addr).await;
+    let media = UdpSocket::bind("127.0.0.1:0").await.expect("media");
+    let ok = call(&peer, "nb1", media.local_addr().expect("addr").port()).await;
+    let to = ok.headers.get("To").expect("To").to_string();
+    let began = uas.engine.wait_for(3, |s| !s.is_empty()).await;
+    assert!(began);
+    let info = String::from_utf8(request(
+        "INFO",
+        peer.local(),
+        "nb1",
+        "info1",
+        "Content-Type: application/dtmf-relay\r\n",
+        "Signal=1\r\nDuration=160\r\n",
+    ))
+    .expect("text")
+    .replace("To: <sip:123@127.0.0.1>", &format!("To: {to}"))
+    .replace("CSeq: 1 INFO", "CSeq: 2 INFO");
+    peer.send(info.as_bytes()).await;
+    let no_input = uas.engine.wait_for(6, |s| s.len() >= 2).await;
+    assert!(no_input, "{:?}", uas.engine.events());
+    assert_eq!(
+        uas.engine.events()[1],
+        (IngressEvent::NoInput, String::new()),
+        "the key was not taken"
+    );
+    uas.stop().await;
+}

@@ -28,16 +28,22 @@ pub const NOT_HEARD: &str = "Sorry, we did not hear you. Goodbye.";
 pub const NATIONAL_ID: &str = "0012345679";
 
 /// A three-screen voice journey that records every ingress.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct VoiceScript {
     seen: Mutex<Vec<Ingress>>,
     /// Signalled on every ingress.
     pub stepped: Notify,
+    /// Clear to make every screen play to its end whatever is pressed.
+    pub barge_in: std::sync::atomic::AtomicBool,
 }
 
 impl VoiceScript {
     pub fn new() -> Arc<Self> {
-        Arc::new(Self::default())
+        Arc::new(Self {
+            seen: Mutex::default(),
+            stepped: Notify::new(),
+            barge_in: std::sync::atomic::AtomicBool::new(true),
+        })
     }
 
     /// Every ingress so far.
@@ -67,7 +73,8 @@ impl VoiceScript {
         }
     }
 
-    fn reply(seen: &[Ingress], now: &Ingress) -> Reply {
+    fn reply(&self, seen: &[Ingress], now: &Ingress) -> Reply {
+        let barge_in = self.barge_in.load(std::sync::atomic::Ordering::Relaxed);
         let answers = seen
             .iter()
             .filter(|i| i.key == now.key && i.event == IngressEvent::Input)
@@ -78,7 +85,7 @@ impl VoiceScript {
                 inter_digit_ms: 2_000,
                 max_digits,
                 terminator: Some('#'),
-                barge_in: true,
+                barge_in,
             })
         };
         let (text, end, collect) = match (now.event, answers) {
@@ -107,7 +114,7 @@ impl Engine for VoiceScript {
                         silent: true,
                         ..Reply::default()
                     },
-                    _ => Self::reply(&seen, &ingress),
+                    _ => self.reply(&seen, &ingress),
                 }
             };
             self.stepped.notify_waiters();

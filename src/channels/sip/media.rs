@@ -188,3 +188,63 @@ pub async fn receive(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_follow_frames_then_the_wall_clock_between_prompts() {
+        let t0 = Instant::now();
+        let mut out = RtpOut::new(t0);
+        let mut buf = Vec::new();
+        let mut headers = Vec::new();
+        out.begin_talkspurt(t0);
+        for _ in 0..3 {
+            out.packet(0, &[0xff; 160], &mut buf);
+            headers.push(RtpPacket::parse(&buf).expect("valid").header);
+        }
+        out.begin_talkspurt(t0 + std::time::Duration::from_secs(1));
+        out.packet(0, &[0xff; 160], &mut buf);
+        headers.push(RtpPacket::parse(&buf).expect("valid").header);
+
+        let markers: Vec<bool> = headers.iter().map(|h| h.marker).collect();
+        assert_eq!(markers, [true, false, false, true]);
+        let steps: Vec<u32> = headers
+            .windows(2)
+            .map(|w| w[1].timestamp.wrapping_sub(w[0].timestamp))
+            .collect();
+        assert_eq!(
+            steps,
+            [160, 160, 8_000 - 320],
+            "one second after the first frame"
+        );
+        let seqs: Vec<u16> = headers
+            .windows(2)
+            .map(|w| w[1].sequence.wrapping_sub(w[0].sequence))
+            .collect();
+        assert_eq!(seqs, [1, 1, 1]);
+    }
+
+    #[tokio::test]
+    async fn the_pool_skips_ports_in_use_and_reports_exhaustion() {
+        let pool = PortPool::new(25_001, 25_004);
+        let ip: IpAddr = "127.0.0.1".parse().expect("ip");
+        let a = pool.bind(ip).await.expect("25002");
+        let b = pool.bind(ip).await.expect("25004");
+        let ports = [
+            a.local_addr().expect("a").port(),
+            b.local_addr().expect("b").port(),
+        ];
+        assert_eq!(ports, [25_002, 25_004], "even ports only");
+        assert!(pool.bind(ip).await.is_none(), "both taken");
+        drop(a);
+        assert_eq!(
+            pool.bind(ip)
+                .await
+                .and_then(|s| s.local_addr().ok())
+                .map(|a| a.port()),
+            Some(25_002)
+        );
+    }
+}
