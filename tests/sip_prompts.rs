@@ -58,3 +58,26 @@ async fn a_missing_tts_command_falls_back_to_a_tone() {
     );
     assert!(store.render("en", "anything").await.is_err());
 }
+
+#[tokio::test]
+async fn persian_prompts_render_in_the_persian_voice() {
+    let store = PromptStore::new(PromptConfig {
+        voice: "fa".into(),
+        ..PromptConfig::default()
+    });
+    let text = "برای رزرو نوبت، عدد یک را فشار دهید.";
+    let samples = store
+        .render("fa", text)
+        .await
+        .expect("espeak-ng speaks Persian");
+    assert!(
+        samples.len() > 8_000,
+        "over a second of speech: {} samples",
+        samples.len()
+    );
+    assert_ne!(
+        PromptStore::key("fa", text),
+        PromptStore::key("en", text),
+        "the voice is part of the key"
+    );
+}
