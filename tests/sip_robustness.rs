@@ -221,3 +221,28 @@ async fn tcp_frames_by_content_length_and_closes_on_garbage() {
     still_alive(&peer).await;
     uas.stop().await;
 }
+
+#[tokio::test]
+async fn a_storm_of_corrupted_invites_leaves_the_server_answering() {
+    let mut cfg = config(22_500);
+    cfg.max_calls = 2;
+    let uas = Uas::start(cfg).await;
+    let peer = Peer::new(uas.addr).await;
+    let good = invite(peer.local(), "storm", "storm", "");
+    for n in 0..600 {
+        let mut bad = good.clone();
+        for _ in 0..1 + n % 4 {
+            let at = fastrand::usize(..bad.len());
+            bad[at] = fastrand::u8(..);
+        }
+        if n % 7 == 0 {
+            bad.truncate(fastrand::usize(..bad.len()));
+        }
+        peer.send(&bad).await;
+    }
+    // Drain whatever was answered, then the server must still answer and still be running.
+    while peer.recv_any(200).await.is_some() {}
+    still_alive(&peer).await;
+    assert!(!uas.task.is_finished(), "the server task is still running");
+    uas.stop().await;
+}
