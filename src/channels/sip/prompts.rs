@@ -24,6 +24,10 @@ use super::wav;
 pub const RATE: u32 = 8_000;
 /// Samples in one 20 ms frame.
 pub const FRAME: usize = 160;
+/// Prompts kept in memory. Menu texts are a few hundred; texts with dynamic values (a
+/// booking reference) would otherwise grow the map without end, so past this they are
+/// rendered for the call and not kept.
+pub const MAX_IN_MEMORY: usize = 4_096;
 
 /// Why a text could not be rendered (the store then falls back to a tone).
 #[derive(Debug, thiserror::Error)]
@@ -146,10 +150,13 @@ impl PromptStore {
             }
         };
         let prompt = Arc::new(Prompt::from_samples(&samples));
-        self.memory
+        let mut memory = self
+            .memory
             .lock()
-            .expect("prompt map lock is never poisoned")
-            .insert(key, Arc::clone(&prompt));
+            .expect("prompt map lock is never poisoned");
+        if memory.len() < MAX_IN_MEMORY {
+            memory.insert(key, Arc::clone(&prompt));
+        }
         prompt
     }
 
