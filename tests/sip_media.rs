@@ -252,3 +252,71 @@ async fn without_barge_in_a_key_during_the_prompt_is_ignored() {
     );
     uas.stop().await;
 }
+
+/// An ACK for `ok` carrying `body` (an SDP answer, or nothing).
+fn ack_with(peer: &Peer, call_id: &str, ok: &Response, body: &str) -> Vec<u8> {
+    let to = ok.headers.get("To").expect("To");
+    let extra = if body.is_empty() {
+        ""
+    } else {
+        "Content-Type: application/sdp\r\n"
+    };
+    String::from_utf8(request("ACK", peer.local(), call_id, "ack", extra, body))
+        .expect("text")
+        .replace("To: <sip:123@127.0.0.1>", &format!("To: {to}"))
+        .into_bytes()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_offer_is_answered_in_the_ack_and_an_ack_without_answer_ends_the_call() {
+    let uas = Uas::start(config(23_400)).await;
+    let peer = Peer::new(uas.addr).await;
+    let media = UdpSocket::bind("127.0.0.1:0").await.expect("media");
+    peer.send(&request("INVITE", peer.local(), "late1", "late1", "", ""))
+        .await;
+    let ok = peer.final_response(200).await;
+    let offer = String::from_utf8_lossy(&ok.body).into_owned();
+    assert!(offer.contains("RTP/AVP 0 8 101"), "Hotline offers: {offer}");
+    let answer = sdp(
+        media.local_addr().expect("addr").port(),
+        "8 101\r\na=rtpmap:101 telephone-event/8000",
+    );
+    peer.send(&ack_with(&peer, "late1", &ok, &answer)).await;
+    let mut buf = [0u8; 2048];
+    let (len, _) = tokio::time::timeout(Duration::from_secs(3), media.recv_from(&mut buf))
+        .await
+        .expect("RTP goes where the ACK's answer says")
+        .expect("recv");
+    assert_eq!(
+        RtpPacket::parse(&buf[..len])
+            .expect("RTP")
+            .header
+            .payload_type,
+        8,
+        "the answered codec"
+    );
+
+    peer.send(&request("INVITE", peer.local(), "late2", "late2", "", ""))
+        .await;
+    let ok = loop {
+        let r = peer.final_response(200).await;
+        if r.headers.get("Call-ID") == Some("late2") {
+            break r;
+        }
+    };
+    peer.send(&ack_with(&peer, "late2", &ok, "")).await;
+    let bye = loop {
+        match peer
+            .recv_any(3_000)
+            .await
+            .expect("a BYE for the unanswered offer")
+        {
+            Message::Request(r) if r.method == Method::Bye => break r,
+            _ => {}
+        }
+    };
+    assert_eq!(bye.call_id(), Ok("late2"));
+    let r = hotline::channels::sip::wire::response(&bye.headers, uas.addr, 200, "OK", None);
+    peer.send(&r.to_bytes()).await;
+    uas.stop().await;
+}

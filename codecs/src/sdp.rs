@@ -299,6 +299,22 @@ pub fn answer(local_ip: IpAddr, local_port: u16, session_id: u64, n: &Negotiated
     s
 }
 
+/// The telephone-event payload type used in our own offers.
+pub const OFFER_EVENT_PT: u8 = 101;
+
+/// Prints our offer, for an INVITE that came without one (the caller answers in the ACK):
+/// PCMU, PCMA and telephone-event at 20 ms.
+pub fn offer(local_ip: IpAddr, local_port: u16, session_id: u64) -> String {
+    let family = if local_ip.is_ipv4() { "IP4" } else { "IP6" };
+    let ev = OFFER_EVENT_PT;
+    format!(
+        "v=0\r\no=hotline {session_id} {session_id} IN {family} {local_ip}\r\ns=hotline\r\n\
+         c=IN {family} {local_ip}\r\nt=0 0\r\nm=audio {local_port} RTP/AVP 0 8 {ev}\r\n\
+         a=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:{ev} telephone-event/8000\r\n\
+         a=fmtp:{ev} 0-15\r\na=ptime:20\r\na=sendrecv\r\n"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +339,19 @@ a=ptime:20\r\na=sendonly\r\n";
         assert!(a.contains("m=audio 20000 RTP/AVP 8 96\r\n"), "{a}");
         assert!(a.contains("a=rtpmap:96 telephone-event/8000\r\n"), "{a}");
         assert!(a.contains("a=recvonly\r\n"), "{a}");
+    }
+
+    #[test]
+    fn our_offer_reads_back_as_an_offer() {
+        let o = offer("127.0.0.1".parse().expect("ip"), 20_002, 9);
+        let n = SessionDescription::parse(o.as_bytes())
+            .expect("valid")
+            .negotiate()
+            .expect("G.711");
+        assert_eq!(
+            (n.remote_port, n.audio_pt, n.event_pt, n.ptime),
+            (20_002, 0, Some(101), 20)
+        );
     }
 
     #[test]

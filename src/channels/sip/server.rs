@@ -184,7 +184,7 @@ impl Shared {
         match req.method {
             Method::Invite => self.invite(req, from).await,
             Method::Ack => {
-                self.forward(&id, CallEvent::Ack);
+                self.forward(&id, CallEvent::Ack(req.body));
             }
             Method::Bye => self.in_dialog(&req, from, CallEvent::Bye).await,
             Method::Cancel => self.cancel(&req, from).await,
@@ -304,8 +304,11 @@ impl Shared {
                 return self.send(&r, from).await;
             }
         }
+        // No body: a late offer. We offer in the 200 and the caller answers in the ACK.
+        let offered = !req.body.is_empty();
         let media = match SessionDescription::parse(&req.body).and_then(|s| s.negotiate()) {
-            Ok(media) => media,
+            _ if !offered => None,
+            Ok(media) => Some(media),
             Err(err @ (SdpError::NoCodec { .. } | SdpError::NoAudio)) => {
                 tracing::info!(%from, error = %err, "refused a call: no usable audio offer");
                 return self.reply(&req, from, 488, "Not Acceptable Here").await;
@@ -329,12 +332,11 @@ impl Shared {
             return self.send(&r, from).await;
         };
         let port = rtp.local_addr().map_or(0, |a| a.port());
-        let sdp = sdp::answer(
-            self.local.ip(),
-            port,
-            fastrand::u64(1..u64::MAX / 2),
-            &media,
-        );
+        let session_id = fastrand::u64(1..u64::MAX / 2);
+        let sdp = match &media {
+            Some(media) => sdp::answer(self.local.ip(), port, session_id, media),
+            None => sdp::offer(self.local.ip(), port, session_id),
+        };
         let to_tag = tag();
         let (events, rx) = unbounded_channel();
         self.calls().insert(

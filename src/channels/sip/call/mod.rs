@@ -35,8 +35,9 @@ pub const OPERATOR: &str = "sip";
 /// What the signalling loop tells a call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallEvent {
-    /// The caller acknowledged our final response.
-    Ack,
+    /// The caller acknowledged our final response (the body holds its SDP answer when the
+    /// INVITE had no offer).
+    Ack(Vec<u8>),
     /// The INVITE came again (our response was lost): send the last response again.
     InviteAgain,
     /// The caller abandoned the INVITE (the CANCEL itself has been answered).
@@ -84,8 +85,8 @@ pub(crate) struct Setup {
     pub peer: Origin,
     /// Our tag in the dialog.
     pub to_tag: String,
-    /// The negotiated media.
-    pub media: Negotiated,
+    /// The negotiated media; `None` for a late offer (the answer comes in the ACK).
+    pub media: Option<Negotiated>,
     /// The call's RTP socket.
     pub rtp: UdpSocket,
     /// The SDP answer.
@@ -100,6 +101,8 @@ struct Call {
     peer: Origin,
     to_tag: String,
     media: Negotiated,
+    /// True until the ACK brings the caller's answer to our offer.
+    awaiting_answer: bool,
     sdp: String,
     msisdn: String,
     service_code: String,
@@ -145,6 +148,16 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
         id: id.clone(),
         reader: None,
     };
+    let awaiting_answer = media.is_none();
+    // Until a late offer is answered, RTP would go to the signalling peer (none is sent).
+    let media = media.unwrap_or(Negotiated {
+        remote_ip: peer.addr().ip(),
+        remote_port: 0,
+        audio_pt: hotline_codecs::rtp::PT_PCMU,
+        event_pt: Some(hotline_codecs::sdp::OFFER_EVENT_PT),
+        ptime: 20,
+        direction: hotline_codecs::sdp::Direction::SendRecv,
+    });
     let remote = Arc::new(Mutex::new(SocketAddr::new(
         media.remote_ip,
         media.remote_port,
@@ -170,6 +183,7 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
         peer,
         to_tag,
         media,
+        awaiting_answer,
         sdp,
         msisdn,
         service_code,
@@ -185,6 +199,7 @@ pub(crate) async fn run(shared: Arc<Shared>, setup: Setup, events: UnboundedRece
         return;
     }
     if let Some(tx) = call.shared.sender(&call.id) {
+        let media = call.media;
         let keys = match (media.event_pt, call.shared.config.inband_dtmf) {
             (Some(pt), _) => KeySource::Events(pt),
             (None, true) => KeySource::InBand(media.audio_pt),

@@ -2,6 +2,9 @@
 //! 200 retransmitted by RFC 3261 timers G and H until the ACK, 487 after a CANCEL) and our
 //! BYE with timer E retransmissions.
 
+use std::net::SocketAddr;
+
+use hotline_codecs::sdp::SessionDescription;
 use tokio::time::{sleep_until, Instant};
 
 use super::{Call, CallEvent, T1, T2};
@@ -68,7 +71,7 @@ impl Call {
         loop {
             tokio::select! {
                 ev = self.events.recv() => match ev {
-                    Some(CallEvent::Ack) => return true,
+                    Some(CallEvent::Ack(body)) => return self.take_answer(&body).await,
                     Some(CallEvent::InviteAgain) => self.send_sip(&self.last_response).await,
                     Some(CallEvent::Digit(k)) => self.typeahead.push_back(k),
                     Some(CallEvent::Bye) | None => return false,
@@ -89,6 +92,28 @@ impl Call {
         }
     }
 
+    /// For a late offer, the ACK carries the caller's answer: take its address and codec,
+    /// or end the call when it has none we can use.
+    async fn take_answer(&mut self, body: &[u8]) -> bool {
+        if !self.awaiting_answer {
+            return true;
+        }
+        match SessionDescription::parse(body).and_then(|s| s.negotiate()) {
+            Ok(media) => {
+                self.media = media;
+                self.awaiting_answer = false;
+                let to = SocketAddr::new(media.remote_ip, media.remote_port);
+                *self.remote.lock().expect("remote lock is never poisoned") = to;
+                true
+            }
+            Err(err) => {
+                tracing::info!(call = %self.id, error = %err, "the ACK has no usable SDP answer: hanging up");
+                self.hang_up().await;
+                false
+            }
+        }
+    }
+
     /// After a final error response: absorb its ACK, and answer a repeated INVITE again.
     async fn linger(&mut self) {
         let until = Instant::now() + T2 * 2;
@@ -96,7 +121,7 @@ impl Call {
             tokio::select! {
                 ev = self.events.recv() => match ev {
                     Some(CallEvent::InviteAgain) => self.send_sip(&self.last_response).await,
-                    Some(CallEvent::Ack) | None => return,
+                    Some(CallEvent::Ack(_)) | None => return,
                     Some(_) => {}
                 },
                 () = sleep_until(until) => return,
