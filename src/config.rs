@@ -43,6 +43,8 @@ pub struct Config {
     /// On SIGTERM, how long steps in flight may take to finish before the engine stops anyway.
     #[serde(with = "humantime_serde")]
     pub drain_timeout: Duration,
+    /// The SIP voice channel (`[sip]`); on defaults a UAS on 127.0.0.1:5060.
+    pub sip: Option<crate::channels::sip::SipConfig>,
 }
 
 /// `[store]`: how the SQLite file under `data_dir` is written and read.
@@ -136,6 +138,7 @@ impl Default for Config {
             sync: None,
             http: Some(crate::channels::http::config::HttpConfig::default()),
             drain_timeout: Duration::from_secs(10),
+            sip: Some(crate::channels::sip::SipConfig::default()),
         }
     }
 }
@@ -242,6 +245,10 @@ impl Config {
             let fix = "correct the [http] section (see docs/config.md)";
             http.validate()
                 .map_err(|e| (e.to_string(), fix.to_string()))?;
+        }
+        if let Some(sip) = &self.sip {
+            sip.validate()
+                .map_err(|e| (e.to_string(), "correct the [sip] section".to_string()))?;
         }
         Ok(())
     }

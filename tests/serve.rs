@@ -42,6 +42,11 @@ aggregator = "africas_talking"
 
 [http.admin]
 listen = "127.0.0.1:0"
+
+[sip]
+listen = "127.0.0.1:0"
+rtp_port_min = 31000
+rtp_port_max = 31999
 "#;
 
 /// A running `hotline serve` and the addresses its ready line named.

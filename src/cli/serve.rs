@@ -212,11 +212,18 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The SIP channel's task and where it listens.
+struct SipRunning {
+    addr: std::net::SocketAddr,
+    task: JoinHandle<Result<(), crate::channels::sip::ServeError>>,
+}
+
 /// Everything `serve` started, in the order the drain stops it.
 struct Running {
     stops: Stops,
     smpp: Smpp,
     http: Option<HttpRunning>,
+    sip: Option<SipRunning>,
     pusher: Option<crate::sync::pusher::PusherHandle>,
     parts: EngineParts,
     opened: crate::admission::Opened,
@@ -245,12 +252,24 @@ async fn start(config: &Config) -> anyhow::Result<Running> {
             None => "cannot start the SMPP channel".to_owned(),
         })?;
     let http = start_http(config, &parts, &stops).await?;
+    let sip = match &config.sip {
+        Some(sip) => {
+            let server = crate::channels::sip::SipServer::bind(sip.clone())
+                .await
+                .with_context(|| format!("cannot listen for SIP on {}", sip.listen))?;
+            let addr = server.local_addr();
+            let task = tokio::spawn(server.serve(parts.engine.clone(), stops.channels.clone()));
+            Some(SipRunning { addr, task })
+        }
+        None => None,
+    };
     banner::print(&banner::Bound {
         config,
         store: opened.store.path(),
         smpp: smpp.server_addr,
         http: http.as_ref().map(|h| h.addr),
         admin: http.as_ref().map(|h| h.admin_addr),
+        sip: sip.as_ref().map(|s| s.addr),
         metrics: metrics.addr,
         pushing: pusher.is_some(),
         menus: &parts.menus_version,
@@ -259,6 +278,7 @@ async fn start(config: &Config) -> anyhow::Result<Running> {
         stops,
         smpp,
         http,
+        sip,
         pusher,
         parts,
         opened,
@@ -277,6 +297,7 @@ impl Running {
             stops,
             smpp,
             http,
+            sip,
             pusher,
             parts,
             opened,
@@ -289,6 +310,13 @@ impl Running {
             smpp.join().await;
             if let Some(http) = http {
                 http.join().await;
+            }
+            if let Some(sip) = sip {
+                match sip.task.await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(err)) => warn!(error = %err, "the SIP channel stopped with an error"),
+                    Err(err) => warn!(error = %err, "the SIP channel task failed"),
+                }
             }
         })
         .await;

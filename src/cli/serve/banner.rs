@@ -22,6 +22,8 @@ pub struct Bound<'a> {
     pub http: Option<SocketAddr>,
     /// The admin API.
     pub admin: Option<SocketAddr>,
+    /// The SIP voice channel.
+    pub sip: Option<SocketAddr>,
     /// `/metrics`.
     pub metrics: SocketAddr,
     /// True when the sync pusher runs.
@@ -47,6 +49,12 @@ pub fn print(b: &Bound<'_>) {
     println!("  store:    {}{demo}", b.store.display());
     smpp_lines(config, b.smpp);
     http_lines(config, b.http);
+    match b.sip {
+        Some(addr) => println!(
+            "  SIP:      call sip:123@{addr} (UDP or TCP; PCMU/PCMA, keys as RFC 4733 events or SIP INFO), e.g. sipp -sn uac {addr} -s 123"
+        ),
+        None => println!("  SIP:      off"),
+    }
     println!("  metrics:  http://{}/metrics", b.metrics);
     if let Some(admin) = b.admin {
         println!("  admin:    http://{admin}/sessions, /health, /ready, POST /reload, POST /drain");
@@ -67,11 +75,12 @@ pub fn print(b: &Bound<'_>) {
     println!("  stop:     Ctrl-C or SIGTERM drains and exits; SIGHUP reloads menus");
     let addr = |a: Option<SocketAddr>| a.map_or_else(|| "off".to_owned(), |a| a.to_string());
     println!(
-        "hotline ready smpp={} http={} metrics={} admin={}",
+        "hotline ready smpp={} http={} metrics={} admin={} sip={}",
         addr(b.smpp),
         addr(b.http),
         b.metrics,
-        addr(b.admin)
+        addr(b.admin),
+        addr(b.sip)
     );
 }
 
