@@ -5,6 +5,7 @@
 //! - [`graph`]: `hotline graph`, a journey drawn as Mermaid or dot.
 //! - [`id`]: `hotline id check`, national-ID validation for ops.
 //! - [`pdu`]: `hotline pdu decode`, SMPP PDUs from hex explained field by field.
+//! - [`prompts`]: `hotline prompts render`, the voice prompts of the menus, cached as audio.
 //! - [`report`]: `hotline report`, last week's bookings, cancellations and clinic fill.
 //! - [`roster`]: `hotline roster import`, roster CSV into the store, all-or-nothing.
 //! - [`simulate`]: `hotline simulate`, a phone in the terminal over the real store.
@@ -15,6 +16,7 @@ pub mod check;
 pub mod graph;
 pub mod id;
 pub mod pdu;
+pub mod prompts;
 pub mod report;
 pub mod roster;
 pub mod serve;
@@ -56,6 +58,9 @@ pub enum Command {
     Roster(roster::Args),
     /// Slots: `slots generate [--template week.toml]` creates the coming days' slots.
     Slots(slots::Args),
+    /// Voice prompts: `prompts render` turns every fixed voice text of the menus into audio
+    /// under `menus/prompts/` (espeak-ng, or the configured TTS command).
+    Prompts(prompts::Args),
     /// SMPP PDUs: `pdu decode <hex>|-|--file F [--json]` explains every field and TLV.
     Pdu(pdu::Args),
     /// Managers' report: bookings and cancellations per day and clinic fill for the last 7 days
@@ -79,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(args),
         Command::Roster(args) => roster::run(args),
         Command::Slots(args) => slots::run(args),
+        Command::Prompts(args) => prompts::run(args),
         Command::Report(args) => report::run(args),
         Command::Pdu(args) => pdu::run(args),
     }

@@ -254,6 +254,11 @@ async fn start(config: &Config) -> anyhow::Result<Running> {
     let http = start_http(config, &parts, &stops).await?;
     let sip = match &config.sip {
         Some(sip) => {
+            let mut sip = sip.clone();
+            // `hotline prompts render` fills this folder; calls reuse what it holds.
+            if sip.prompts.cache_dir.is_none() {
+                sip.prompts.cache_dir = Some(config.menus_dir.join("prompts"));
+            }
             let server = crate::channels::sip::SipServer::bind(sip.clone())
                 .await
                 .with_context(|| format!("cannot listen for SIP on {}", sip.listen))?;
