@@ -109,6 +109,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_pending ON outbox (seq) WHERE acked = 0;
     "#,
+    // 2: birth date and sex may be unknown (a remote roster record may omit them).
+    r#"
+    CREATE TABLE person_v2 (
+        national_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        birth_date TEXT,
+        sex TEXT CHECK (sex IN ('F', 'M')),
+        coverage TEXT NOT NULL CHECK (coverage IN ('active', 'suspended', 'ended')),
+        paid_through TEXT,
+        head_id TEXT,
+        region TEXT NOT NULL,
+        primary_facility TEXT,
+        referrals TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    INSERT INTO person_v2 SELECT national_id, name, birth_date, sex, coverage, paid_through,
+        head_id, region, primary_facility, referrals FROM person;
+    DROP TABLE person;
+    ALTER TABLE person_v2 RENAME TO person;
+    "#,
 ];
 
 /// The schema version this build writes.
