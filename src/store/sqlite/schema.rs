@@ -153,3 +153,40 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_roster_keeps_its_rows_and_may_then_omit_birth_date_and_sex() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        conn.execute_batch(MIGRATIONS[0]).expect("version 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("mark it");
+        conn.execute(
+            "INSERT INTO person (national_id, name, birth_date, sex, coverage, region, referrals)
+             VALUES ('0012345679', 'Ali', '1980-04-02', 'M', 'active', 'r', 'cardiology')",
+            [],
+        )
+        .expect("a version 1 row");
+        migrate(&mut conn).expect("migrates");
+        let row: (String, String, String) = conn
+            .query_row(
+                "SELECT birth_date, sex, referrals FROM person WHERE national_id = '0012345679'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("the row survived");
+        assert_eq!(row, ("1980-04-02".into(), "M".into(), "cardiology".into()));
+        conn.execute(
+            "INSERT INTO person (national_id, name, coverage, region) VALUES ('1', '', 'active', '')",
+            [],
+        )
+        .expect("birth date and sex may be unknown");
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("a version");
+        assert_eq!(version, SCHEMA_VERSION);
+    }
+}
