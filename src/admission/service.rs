@@ -240,9 +240,12 @@ impl Admission {
     /// The record for a normalised ID (a head of household's, a booking's holder); an ID
     /// the profile refuses can only be on the local roster.
     pub(crate) fn record_of(&self, id: &str, day: NaiveDate) -> Result<Found, StoreError> {
+        if let Some(person) = self.store.person(id)? {
+            return Ok(Found::Person(person));
+        }
         match self.config.profile.parse(id, day) {
-            Ok(id) => self.record(&id),
-            Err(_) => Ok(self.store.person(id)?.map_or(Found::Unknown, Found::Person)),
+            Ok(id) => Ok(self.remote_record(&id)),
+            Err(_) => Ok(Found::Unknown),
         }
     }
 
@@ -253,10 +256,16 @@ impl Admission {
         if let Some(person) = self.store.person(id.as_str())? {
             return Ok(Found::Person(person));
         }
+        Ok(self.remote_record(id))
+    }
+
+    /// What the remote says about an ID the local roster does not hold (`Unknown` when no
+    /// remote is configured).
+    fn remote_record(&self, id: &NationalId) -> Found {
         let Some(remote) = &self.remote else {
-            return Ok(Found::Unknown);
+            return Found::Unknown;
         };
-        Ok(match remote.lookup(id) {
+        match remote.lookup(id) {
             RemoteAnswer::Found { record, .. } if record.national_id.expose() == id.as_str() => {
                 let mut person = record.to_person();
                 person.birth_date = person.birth_date.or(id.birth_date());
@@ -272,7 +281,7 @@ impl Admission {
             }
             RemoteAnswer::NotFound { .. } | RemoteAnswer::UseLocal { .. } => Found::Unknown,
             RemoteAnswer::Unavailable { .. } => Found::Unavailable,
-        })
+        }
     }
 
     /// The person's roster record when covered on `day` (for actions after a check).
