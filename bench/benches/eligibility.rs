@@ -44,8 +44,8 @@ fn main() -> anyhow::Result<()> {
         .map(|n| Person {
             national_id: code_melli(n),
             name: format!("Person {n}"),
-            birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap_or(today),
-            sex: if n % 2 == 0 { Sex::F } else { Sex::M },
+            birth_date: NaiveDate::from_ymd_opt(1980, 1, 1),
+            sex: Some(if n % 2 == 0 { Sex::F } else { Sex::M }),
             coverage: Coverage::Active,
             paid_through: today.checked_add_days(chrono::Days::new(n % 60)),
             head_id: (n % 5 == 4).then(|| code_melli(n - 1)),

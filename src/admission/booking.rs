@@ -4,7 +4,7 @@
 use std::time::SystemTime;
 
 use super::eligibility::Verdict;
-use super::service::{check_reason, millis, started, verdict_check, Admission};
+use super::service::{check_reason, millis, started, verdict_check, Admission, Found};
 use crate::store::api::{AttendanceRequest, ChangeRequest, ChangeResult};
 use crate::store::model::Booking;
 use crate::store::StoreError;
@@ -75,13 +75,17 @@ impl Admission {
         if started(&slot, local) || slot.date > self.window_end(today) {
             return Ok(Some(Rescheduled::Refused("outside_window".into())));
         }
-        let (Some(person), Some(service)) = (
-            store.person(&request.national_id)?,
-            store.service(&booking.service_id)?,
-        ) else {
+        let Some(service) = store.service(&booking.service_id)? else {
             return Ok(Some(Rescheduled::Store(ChangeResult::NotFound)));
         };
-        let verdict = self.verdict(&person, Some(&service), slot.date)?;
+        let person = match self.record_of(&request.national_id, today)? {
+            Found::Person(person) => person,
+            Found::Unknown => return Ok(Some(Rescheduled::Store(ChangeResult::NotFound))),
+            Found::Unavailable => return Ok(Some(Rescheduled::Refused("unavailable".into()))),
+        };
+        let Some(verdict) = self.judge(&person, Some(&service), slot.date)? else {
+            return Ok(Some(Rescheduled::Refused("unavailable".into())));
+        };
         if verdict != Verdict::Eligible {
             let check = verdict_check(verdict, person, &service.id);
             return Ok(Some(Rescheduled::Refused(check_reason(&check).into())));

@@ -119,8 +119,8 @@ pub fn roster(today: NaiveDate) -> Vec<Person> {
             |&(id, name, (y, m, d), sex, coverage, paid, head, region, primary, refs)| Person {
                 national_id: id.into(),
                 name: name.into(),
-                birth_date: NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN),
-                sex,
+                birth_date: NaiveDate::from_ymd_opt(y, m, d),
+                sex: Some(sex),
                 coverage,
                 paid_through: shift(today, paid),
                 head_id: head.map(str::to_owned),

@@ -47,12 +47,17 @@ pub fn age_on(birth: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
-/// Whether the service's age and sex rules admit the person on `day`.
+/// Whether the service's age and sex rules admit the person on `day`. An unknown birth
+/// date or sex fails a rule that needs it: the rule cannot be shown to hold.
 pub fn entitled(person: &Person, service: &Service, day: NaiveDate) -> bool {
-    let age = age_on(person.birth_date, day);
-    service.min_age.is_none_or(|min| age >= min)
-        && service.max_age.is_none_or(|max| age <= max)
-        && service.sex.is_none_or(|sex| sex == person.sex)
+    let age = person.birth_date.map(|birth| age_on(birth, day));
+    let age_ok = match (service.min_age, service.max_age) {
+        (None, None) => true,
+        (min, max) => age.is_some_and(|age| {
+            min.is_none_or(|min| age >= min) && max.is_none_or(|max| age <= max)
+        }),
+    };
+    age_ok && service.sex.is_none_or(|sex| person.sex == Some(sex))
 }
 
 /// Judges a person for a visit on `day`, for one service or for coverage alone.
@@ -102,8 +107,8 @@ mod tests {
         let person = Person {
             national_id: "1".into(),
             name: "A".into(),
-            birth_date: date(1990, 1, 1),
-            sex: Sex::M,
+            birth_date: Some(date(1990, 1, 1)),
+            sex: Some(Sex::M),
             coverage: Coverage::Active,
             paid_through: None,
             head_id: None,
@@ -122,6 +127,35 @@ mod tests {
         };
         assert_eq!(
             assess(&person, None, Some(&service), date(2030, 1, 1)),
+            Verdict::NotEntitled
+        );
+        let unknown = Person {
+            sex: None,
+            ..person.clone()
+        };
+        assert_eq!(
+            assess(&unknown, None, Some(&service), date(2030, 1, 1)),
+            Verdict::NotEntitled
+        );
+        let woman = Person {
+            sex: Some(Sex::F),
+            ..person.clone()
+        };
+        assert_eq!(
+            assess(&woman, None, Some(&service), date(2030, 1, 1)),
+            Verdict::Eligible
+        );
+        let adults = Service {
+            sex: None,
+            min_age: Some(18),
+            ..service
+        };
+        let no_birth = Person {
+            birth_date: None,
+            ..person
+        };
+        assert_eq!(
+            assess(&no_birth, None, Some(&adults), date(2030, 1, 1)),
             Verdict::NotEntitled
         );
     }

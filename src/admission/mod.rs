@@ -22,5 +22,5 @@ pub mod slots;
 
 pub use actions::Actions;
 pub use booking::Rescheduled;
-pub use open::{open, Opened};
+pub use open::{open, open_with_remote, Opened};
 pub use service::{Admission, AdmissionConfig, Check};

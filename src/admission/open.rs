@@ -12,7 +12,9 @@ use super::{Actions, Admission, AdmissionConfig};
 use crate::config::Config;
 use crate::effects::ActionHandler;
 use crate::store::{AdmissionStore, SqliteStore, StoreConfig, StoreError};
+use crate::sync::eligibility::RemoteLookup;
 use crate::sync::outbox::Outbox;
+use crate::sync::roster::RosterSink;
 
 /// Why the admission side could not be opened.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +49,11 @@ impl Opened {
     pub fn outbox(&self) -> Arc<dyn Outbox> {
         self.store.clone()
     }
+
+    /// The sink the roster delta puller applies pages to.
+    pub fn roster_sink(&self) -> Arc<dyn RosterSink> {
+        self.store.clone()
+    }
 }
 
 /// The store settings a config asks for.
@@ -69,14 +76,28 @@ pub fn admission_config(config: &Config) -> Result<AdmissionConfig, ProfileError
 }
 
 /// Opens the store under `config.data_dir` and the handler over it. `today` is the line's
-/// local date (demo slots start on it).
+/// local date (demo slots start on it). Eligibility is decided on the local roster only.
 pub fn open(config: &Config, today: NaiveDate) -> Result<Opened, OpenError> {
+    open_with_remote(config, today, None)
+}
+
+/// [`open`], with admission asking `remote` about valid IDs the local roster does not
+/// hold (`hotline serve` passes the `sync.eligibility_url` client here).
+pub fn open_with_remote(
+    config: &Config,
+    today: NaiveDate,
+    remote: Option<Arc<dyn RemoteLookup>>,
+) -> Result<Opened, OpenError> {
     let settings = admission_config(config)?;
     let store = Arc::new(SqliteStore::open(&store_config(config))?);
     if config.demo_data {
         demo::load_once(store.as_ref(), today)?;
     }
     let dyn_store: Arc<dyn AdmissionStore> = store.clone();
-    let actions = Arc::new(Actions::new(Admission::new(dyn_store, settings)));
+    let mut admission = Admission::new(dyn_store, settings);
+    if let Some(remote) = remote {
+        admission = admission.with_remote(remote);
+    }
+    let actions = Arc::new(Actions::new(admission));
     Ok(Opened { store, actions })
 }

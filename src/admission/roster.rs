@@ -131,8 +131,8 @@ fn person(
     Ok(Person {
         national_id: id("national_id", f(0))?,
         name: name.to_owned(),
-        birth_date: date("birth_date", f(2))?,
-        sex: Sex::parse(f(3)).ok_or_else(|| format!("sex: {:?} is not F or M", f(3)))?,
+        birth_date: Some(date("birth_date", f(2))?),
+        sex: Some(Sex::parse(f(3)).ok_or_else(|| format!("sex: {:?} is not F or M", f(3)))?),
         coverage: Coverage::parse(f(4))
             .ok_or_else(|| format!("coverage: {:?} is not active, suspended or ended", f(4)))?,
         paid_through: optional(f(5))

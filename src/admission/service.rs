@@ -8,10 +8,11 @@ use std::time::SystemTime;
 use chrono::{DateTime, Days, FixedOffset, NaiveDate, NaiveDateTime, Utc};
 
 use super::eligibility::{assess, Verdict};
-use super::national_id::{NationalId, Profile};
+use super::national_id::{self, NationalId, Profile};
 use crate::store::api::{BookRequest, BookResult};
-use crate::store::model::{FacilityLoad, Person, Service, Slot};
+use crate::store::model::{FacilityLoad, Person, Service, Sex, Slot};
 use crate::store::{AdmissionStore, StoreError};
+use crate::sync::eligibility::{RemoteAnswer, RemoteLookup};
 
 /// How the admission services are set up for one line.
 #[derive(Debug, Clone)]
@@ -69,6 +70,16 @@ pub enum Check {
         /// Its code.
         code: String,
     },
+    /// Not on the local roster, and the remote gave no answer while the down policy is
+    /// `refuse`: the caller is asked to try again later, not told they are unknown.
+    Unavailable,
+}
+
+/// A roster record as admission found it: on the local roster, from the remote, or not.
+pub(crate) enum Found {
+    Person(Person),
+    Unknown,
+    Unavailable,
 }
 
 /// The admission services.
@@ -76,12 +87,14 @@ pub enum Check {
 pub struct Admission {
     store: Arc<dyn AdmissionStore>,
     config: AdmissionConfig,
+    remote: Option<Arc<dyn RemoteLookup>>,
 }
 
 impl std::fmt::Debug for Admission {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Admission")
             .field("config", &self.config)
+            .field("remote", &self.remote.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -89,7 +102,21 @@ impl std::fmt::Debug for Admission {
 impl Admission {
     /// Services over `store`.
     pub fn new(store: Arc<dyn AdmissionStore>, config: AdmissionConfig) -> Self {
-        Self { store, config }
+        Self {
+            store,
+            config,
+            remote: None,
+        }
+    }
+
+    /// The same services, asking `remote` about valid IDs the local roster has no record
+    /// for (the person, or a dependant's head of household). A remote record is judged by
+    /// the local rules and is not written to the roster: the lookup's TTL cache already
+    /// serves the booking that follows a check, and a stored copy would shadow the
+    /// agency's later answers (only the roster pull replaces local records).
+    pub fn with_remote(mut self, remote: Arc<dyn RemoteLookup>) -> Self {
+        self.remote = Some(remote);
+        self
     }
 
     /// The store.
@@ -145,8 +172,10 @@ impl Admission {
                 })
             }
         };
-        let Some(person) = self.store.person(national_id.as_str())? else {
-            return Ok(Check::UnknownId);
+        let person = match self.record(&national_id)? {
+            Found::Person(person) => person,
+            Found::Unknown => return Ok(Check::UnknownId),
+            Found::Unavailable => return Ok(Check::Unavailable),
         };
         let visit = day.unwrap_or(today);
         let service = match service {
@@ -156,7 +185,9 @@ impl Admission {
             },
             None => None,
         };
-        let verdict = self.verdict(&person, service.as_ref(), visit)?;
+        let Some(verdict) = self.judge(&person, service.as_ref(), visit)? else {
+            return Ok(Check::Unavailable);
+        };
         let Some(service) = service else {
             return Ok(verdict_check(verdict, person, ""));
         };
@@ -173,17 +204,84 @@ impl Admission {
     }
 
     /// The rules' verdict for a roster record, fetching the head of household if needed.
+    /// A head the remote cannot answer for counts as missing (not covered); [`Self::check`]
+    /// reports that case as [`Check::Unavailable`] instead.
     pub fn verdict(
         &self,
         person: &Person,
         service: Option<&Service>,
         day: NaiveDate,
     ) -> Result<Verdict, StoreError> {
+        Ok(self
+            .judge(person, service, day)?
+            .unwrap_or(Verdict::Lapsed { paid_through: None }))
+    }
+
+    /// The verdict, or `None` when the head of household's record is unavailable.
+    pub(crate) fn judge(
+        &self,
+        person: &Person,
+        service: Option<&Service>,
+        day: NaiveDate,
+    ) -> Result<Option<Verdict>, StoreError> {
         let head = match &person.head_id {
-            Some(head_id) if *head_id != person.national_id => self.store.person(head_id)?,
+            Some(head_id) if *head_id != person.national_id => {
+                match self.record_of(head_id, day)? {
+                    Found::Person(head) => Some(head),
+                    Found::Unknown => None,
+                    Found::Unavailable => return Ok(None),
+                }
+            }
             _ => None,
         };
-        Ok(assess(person, head.as_ref(), service, day))
+        Ok(Some(assess(person, head.as_ref(), service, day)))
+    }
+
+    /// The record for a normalised ID (a head of household's, a booking's holder); an ID
+    /// the profile refuses can only be on the local roster.
+    pub(crate) fn record_of(&self, id: &str, day: NaiveDate) -> Result<Found, StoreError> {
+        if let Some(person) = self.store.person(id)? {
+            return Ok(Found::Person(person));
+        }
+        match self.config.profile.parse(id, day) {
+            Ok(id) => Ok(self.remote_record(&id)),
+            Err(_) => Ok(Found::Unknown),
+        }
+    }
+
+    /// The local record, else the remote's answer (when one is configured) mapped to what
+    /// admission does with it. Without an answer, `use_local` has no local record to use,
+    /// so the ID is unknown; `refuse` makes it unavailable.
+    fn record(&self, id: &NationalId) -> Result<Found, StoreError> {
+        if let Some(person) = self.store.person(id.as_str())? {
+            return Ok(Found::Person(person));
+        }
+        Ok(self.remote_record(id))
+    }
+
+    /// What the remote says about an ID the local roster does not hold (`Unknown` when no
+    /// remote is configured).
+    fn remote_record(&self, id: &NationalId) -> Found {
+        let Some(remote) = &self.remote else {
+            return Found::Unknown;
+        };
+        match remote.lookup(id) {
+            RemoteAnswer::Found { record, .. } if record.national_id.expose() == id.as_str() => {
+                let mut person = record.to_person();
+                person.birth_date = person.birth_date.or(id.birth_date());
+                person.sex = person.sex.or(id.sex().map(|sex| match sex {
+                    national_id::Sex::Male => Sex::M,
+                    national_id::Sex::Female => Sex::F,
+                }));
+                Found::Person(person)
+            }
+            RemoteAnswer::Found { .. } => {
+                tracing::warn!(%id, "remote lookup answered for another ID; ignored");
+                Found::Unavailable
+            }
+            RemoteAnswer::NotFound { .. } | RemoteAnswer::UseLocal { .. } => Found::Unknown,
+            RemoteAnswer::Unavailable { .. } => Found::Unavailable,
+        }
     }
 
     /// The person's roster record when covered on `day` (for actions after a check).
@@ -344,6 +442,7 @@ pub fn check_reason(check: &Check) -> &'static str {
         Check::NotEntitled { .. } => "not_entitled",
         Check::ReferralRequired { .. } => "referral_required",
         Check::AlreadyBooked { .. } => "already_booked",
+        Check::Unavailable => "unavailable",
     }
 }
 

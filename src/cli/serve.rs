@@ -4,14 +4,15 @@
 //! 127.0.0.1:9180, SQLite under `./data` with the demo roster); `--config hotline.toml` sets
 //! everything else (`docs/config.md`).
 //!
-//! Start order: metrics first (so nothing is emitted into the void), the store, the sync
-//! pusher, the dialog engine ([`build_engine`]), then the channels and the admin API. It
-//! prints how to dial in and a last `hotline ready …` line with the bound addresses.
+//! Start order: metrics first (so nothing is emitted into the void), remote eligibility
+//! and the store, the sync pusher and roster puller, the dialog engine ([`build_engine`]),
+//! then the channels and the admin API. It prints how to dial in and a last
+//! `hotline ready …` line with the bound addresses.
 //!
 //! SIGTERM or SIGINT drains: new dialogs are refused (HTTP gets the "restarting" screen,
 //! SMPP binds answer a begin with it), steps in flight finish within `drain_timeout`, SMPP
-//! binds unbind, the pusher stops after its current attempt, and the store is closed (the
-//! writer commits what it holds and joins). SIGHUP reloads the menus through
+//! binds unbind, the pusher and the roster puller stop after their current attempt, and
+//! the store is closed (the writer commits what it holds and joins). SIGHUP reloads the menus through
 //! [`MenuReload`]; a refused reload leaves the running menus in service.
 
 mod banner;
@@ -225,6 +226,7 @@ struct Running {
     http: Option<HttpRunning>,
     sip: Option<SipRunning>,
     pusher: Option<crate::sync::pusher::PusherHandle>,
+    puller: Option<crate::sync::roster::PullerHandle>,
     parts: EngineParts,
     opened: crate::admission::Opened,
 }
@@ -237,11 +239,18 @@ async fn start(config: &Config) -> anyhow::Result<Running> {
         metrics: CancellationToken::new(),
     };
     let metrics = crate::metrics::install(config.metrics_listen, stops.metrics.clone()).await?;
-    let opened = open_store(config).await?;
-    warn_unwired(config);
-    let pusher = match &config.sync {
-        Some(sync) => crate::sync::pusher::start(sync, opened.outbox())?,
+    let remote = match &config.sync {
+        Some(sync) => remote_eligibility(sync)?,
         None => None,
+    };
+    let opened = open_store(config, remote).await?;
+    warn_unwired(config);
+    let (pusher, puller) = match &config.sync {
+        Some(sync) => (
+            crate::sync::pusher::start(sync, opened.outbox())?,
+            crate::sync::roster::start(sync, opened.roster_sink())?,
+        ),
+        None => (None, None),
     };
     let parts = build_engine(config, opened.handler())?;
     let smpp_listen = config.smpp.server.as_ref().map(|s| s.listen);
@@ -285,6 +294,7 @@ async fn start(config: &Config) -> anyhow::Result<Running> {
         http,
         sip,
         pusher,
+        puller,
         parts,
         opened,
     })
@@ -304,6 +314,7 @@ impl Running {
             http,
             sip,
             pusher,
+            puller,
             parts,
             opened,
         } = self;
@@ -335,6 +346,9 @@ impl Running {
         if let Some(pusher) = pusher {
             pusher.shutdown().await;
         }
+        if let Some(puller) = puller {
+            puller.shutdown().await;
+        }
         drop(parts);
         close_store(opened).await;
         stops.metrics.cancel();
@@ -342,13 +356,31 @@ impl Running {
     }
 }
 
-async fn open_store(config: &Config) -> anyhow::Result<crate::admission::Opened> {
+/// The `sync.eligibility_url` client, on this runtime; `None` without the URL.
+fn remote_eligibility(
+    sync: &crate::sync::config::SyncConfig,
+) -> anyhow::Result<Option<Arc<dyn crate::sync::eligibility::RemoteLookup>>> {
+    let handle = tokio::runtime::Handle::current();
+    let remote = crate::sync::eligibility::RemoteEligibility::from_sync(sync, handle)
+        .context("cannot start remote eligibility")?;
+    Ok(remote.map(|r| {
+        info!(policy = r.policy().as_str(), "remote eligibility on");
+        Arc::new(r) as Arc<dyn crate::sync::eligibility::RemoteLookup>
+    }))
+}
+
+async fn open_store(
+    config: &Config,
+    remote: Option<Arc<dyn crate::sync::eligibility::RemoteLookup>>,
+) -> anyhow::Result<crate::admission::Opened> {
     let today = config.admission.local_today();
     let owned = config.clone();
-    let opened = tokio::task::spawn_blocking(move || crate::admission::open(&owned, today))
-        .await
-        .context("the store opener stopped")?
-        .with_context(|| format!("cannot open the store under {}", config.data_dir.display()))?;
+    let opened = tokio::task::spawn_blocking(move || {
+        crate::admission::open_with_remote(&owned, today, remote)
+    })
+    .await
+    .context("the store opener stopped")?
+    .with_context(|| format!("cannot open the store under {}", config.data_dir.display()))?;
     Ok(opened)
 }
 
@@ -377,13 +409,6 @@ fn warn_unwired(config: &Config) {
     let tls = config.smpp.server.as_ref().and_then(|s| s.tls.as_ref());
     if let Some(tls) = tls {
         warn!(listen = %tls.listen, "smpp.server.tls is set, but this build has no TLS listener: only plain TCP on smpp.server.listen");
-    }
-    let Some(sync) = &config.sync else { return };
-    if sync.eligibility_url.is_some() {
-        warn!("sync.eligibility_url is set, but admission does not consult the remote yet: eligibility is decided on the local roster");
-    }
-    if sync.roster_url.is_some() {
-        warn!("sync.roster_url is set, but the store cannot apply roster deltas yet: the roster pull is not started");
     }
 }
 

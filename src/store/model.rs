@@ -73,10 +73,11 @@ pub struct Person {
     pub national_id: String,
     /// Name as the agency spells it.
     pub name: String,
-    /// Date of birth.
-    pub birth_date: NaiveDate,
-    /// Recorded sex.
-    pub sex: Sex,
+    /// Date of birth; `None` when the agency did not send one (a remote record may omit
+    /// it), so a service with an age rule does not admit the person.
+    pub birth_date: Option<NaiveDate>,
+    /// Recorded sex; `None` when unknown, so a service for one sex does not admit them.
+    pub sex: Option<Sex>,
     /// Own coverage status (a dependant's own status is ignored: the head's counts).
     pub coverage: Coverage,
     /// Last day contributions cover; `None` means open-ended.

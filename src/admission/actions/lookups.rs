@@ -72,6 +72,7 @@ impl Actions {
                 outcome("referral_required", json!({ "service": service }))
             }
             Check::AlreadyBooked { code } => outcome("already_booked", json!({ "code": code })),
+            Check::Unavailable => ActionOutcome::code("unavailable"),
         })
     }
 

@@ -4,7 +4,7 @@ use rusqlite::Connection;
 
 use super::reads::date_text;
 use crate::store::api::RosterBatch;
-use crate::store::model::{Facility, Names, NewSlot, Person, Service};
+use crate::store::model::{Facility, Names, NewSlot, Person, Service, Sex};
 use crate::store::StoreError;
 
 fn names_json(names: &Names) -> String {
@@ -69,8 +69,8 @@ fn put_person(stmt: &mut rusqlite::CachedStatement<'_>, p: &Person) -> Result<()
     stmt.execute((
         &p.national_id,
         &p.name,
-        date_text(p.birth_date),
-        p.sex.as_str(),
+        p.birth_date.map(date_text),
+        p.sex.map(Sex::as_str),
         p.coverage.as_str(),
         p.paid_through.map(date_text),
         &p.head_id,
@@ -106,4 +106,38 @@ pub fn import_roster(
         }
     }
     Err(StoreError::ImportAborted)
+}
+
+/// The `meta` key holding the roster puller's cursor.
+pub const ROSTER_CURSOR_KEY: &str = "sync.roster_cursor";
+
+/// Applies one pulled roster page inside the writer's savepoint: upserts `people` (their
+/// referrals are kept, since the agency's records do not carry them), drops `removed`,
+/// and stores `cursor`. A failure anywhere rolls the whole page back.
+pub fn apply_roster_delta(
+    conn: &Connection,
+    people: &[Person],
+    removed: &[String],
+    cursor: &str,
+) -> Result<(), StoreError> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO person (national_id, name, birth_date, sex, coverage, paid_through,
+             head_id, region, primary_facility, referrals)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT (national_id) DO UPDATE SET name = excluded.name,
+             birth_date = excluded.birth_date, sex = excluded.sex,
+             coverage = excluded.coverage, paid_through = excluded.paid_through,
+             head_id = excluded.head_id, region = excluded.region,
+             primary_facility = excluded.primary_facility",
+    )?;
+    for person in people {
+        put_person(&mut upsert, person)?;
+    }
+    let mut remove = conn.prepare_cached("DELETE FROM person WHERE national_id = ?1")?;
+    for id in removed {
+        remove.execute([id])?;
+    }
+    conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+        .execute((ROSTER_CURSOR_KEY, cursor))?;
+    Ok(())
 }

@@ -312,3 +312,25 @@ mod admission_store {
         }
     }
 }
+
+mod roster_sink {
+    use super::{catalog, reads, SqliteStore};
+    use crate::sync::roster::{RosterDelta, RosterSink, SinkError};
+
+    /// The roster puller's pages go through the writer thread, like a roster import: one
+    /// job, so a page and its cursor commit together or not at all.
+    impl RosterSink for SqliteStore {
+        fn cursor(&self) -> Result<Option<String>, SinkError> {
+            Ok(self.read(|c| reads::meta(c, catalog::ROSTER_CURSOR_KEY))?)
+        }
+
+        fn apply(&self, delta: &RosterDelta) -> Result<(), SinkError> {
+            let people: Vec<_> = delta.records.iter().map(|r| r.to_person()).collect();
+            let removed: Vec<String> = delta.removed.iter().map(|id| id.expose().clone()).collect();
+            let cursor = delta.next_cursor.clone();
+            self.writer
+                .call(move |c| catalog::apply_roster_delta(c, &people, &removed, &cursor))?;
+            Ok(())
+        }
+    }
+}

@@ -28,7 +28,14 @@ pub fn meta(conn: &Connection, key: &str) -> Result<Option<String>, StoreError> 
     Ok(stmt.query_row([key], |row| row.get(0)).optional()?)
 }
 
-type PersonRow = (String, String, String, String, String, Option<String>);
+type PersonRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+);
 type PersonTail = (Option<String>, String, Option<String>, String);
 
 pub fn person(conn: &Connection, national_id: &str) -> Result<Option<Person>, StoreError> {
@@ -57,8 +64,10 @@ fn person_from(head: PersonRow, tail: PersonTail) -> Result<Person, StoreError> 
     let (national_id, name, birth, sex, coverage, paid) = head;
     let (head_id, region, primary_facility, referrals) = tail;
     Ok(Person {
-        birth_date: date("person.birth_date", &birth)?,
-        sex: Sex::parse(&sex).ok_or_else(|| StoreError::corrupt("person.sex", sex))?,
+        birth_date: birth.map(|b| date("person.birth_date", &b)).transpose()?,
+        sex: sex
+            .map(|s| Sex::parse(&s).ok_or_else(|| StoreError::corrupt("person.sex", s)))
+            .transpose()?,
         coverage: Coverage::parse(&coverage)
             .ok_or_else(|| StoreError::corrupt("person.coverage", coverage))?,
         paid_through: paid.map(|p| date("person.paid_through", &p)).transpose()?,

@@ -109,6 +109,25 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX outbox_pending ON outbox (seq) WHERE acked = 0;
     "#,
+    // 2: birth date and sex may be unknown (a remote roster record may omit them).
+    r#"
+    CREATE TABLE person_v2 (
+        national_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        birth_date TEXT,
+        sex TEXT CHECK (sex IN ('F', 'M')),
+        coverage TEXT NOT NULL CHECK (coverage IN ('active', 'suspended', 'ended')),
+        paid_through TEXT,
+        head_id TEXT,
+        region TEXT NOT NULL,
+        primary_facility TEXT,
+        referrals TEXT NOT NULL DEFAULT ''
+    ) WITHOUT ROWID;
+    INSERT INTO person_v2 SELECT national_id, name, birth_date, sex, coverage, paid_through,
+        head_id, region, primary_facility, referrals FROM person;
+    DROP TABLE person;
+    ALTER TABLE person_v2 RENAME TO person;
+    "#,
 ];
 
 /// The schema version this build writes.
@@ -133,4 +152,41 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         tx.commit().map_err(failed)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_version_1_roster_keeps_its_rows_and_may_then_omit_birth_date_and_sex() {
+        let mut conn = Connection::open_in_memory().expect("in-memory database");
+        conn.execute_batch(MIGRATIONS[0]).expect("version 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("mark it");
+        conn.execute(
+            "INSERT INTO person (national_id, name, birth_date, sex, coverage, region, referrals)
+             VALUES ('0012345679', 'Ali', '1980-04-02', 'M', 'active', 'r', 'cardiology')",
+            [],
+        )
+        .expect("a version 1 row");
+        migrate(&mut conn).expect("migrates");
+        let row: (String, String, String) = conn
+            .query_row(
+                "SELECT birth_date, sex, referrals FROM person WHERE national_id = '0012345679'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("the row survived");
+        assert_eq!(row, ("1980-04-02".into(), "M".into(), "cardiology".into()));
+        conn.execute(
+            "INSERT INTO person (national_id, name, coverage, region) VALUES ('1', '', 'active', '')",
+            [],
+        )
+        .expect("birth date and sex may be unknown");
+        let version: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("a version");
+        assert_eq!(version, SCHEMA_VERSION);
+    }
 }

@@ -10,16 +10,16 @@
 //! # Wiring it into admission
 //!
 //! Build one [`RemoteEligibility`] at start-up (inside the tokio runtime, or with its
-//! `Handle`) and hand it to the admission `ActionHandler` as `Arc<dyn RemoteLookup>`.
-//! The handler runs on the blocking pool, so it calls the blocking
-//! [`RemoteLookup::lookup`] when its local roster has no record for the ID, or only one
-//! older than its freshness window, and maps the [`RemoteAnswer`]:
+//! `Handle`) and hand it to admission as `Arc<dyn RemoteLookup>`
+//! (`admission::open_with_remote`, or `Admission::with_remote`). The handler runs on the
+//! blocking pool, so it calls the blocking [`RemoteLookup::lookup`] when its local roster
+//! has no record for the ID, and maps the [`RemoteAnswer`]:
 //!
 //! | answer | outcome |
 //! | --- | --- |
-//! | `Found { record }` | judge `record` with the local rules (and refresh the roster) |
+//! | `Found { record }` | judge `record` with the local rules (not stored: the cache serves the booking) |
 //! | `NotFound` | `unknown_id` |
-//! | `UseLocal` | judge the local record; with none, `unavailable` (an outage must not tell a caller they are unknown) |
+//! | `UseLocal` | `unknown_id` (there is no local record to use) |
 //! | `Unavailable` | `unavailable` |
 //!
 //! - `cache`: the TTL cache and the outage breaker (sans-IO).

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::pii::Masked;
+use crate::store::model::{Coverage, Person, Sex};
 
 /// Coverage as the agency records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,5 +70,58 @@ impl fmt::Debug for RemoteRecord {
             .field("region", &self.region)
             .field("primary_care_facility", &self.primary_care_facility)
             .finish_non_exhaustive()
+    }
+}
+
+impl RemoteRecord {
+    /// The record in the store's terms, so the local rules judge it like a roster row.
+    /// `lapsed` becomes `ended` (not covered, with `paid_through` kept for the caller);
+    /// a missing name or region is empty, a missing birth date or sex unknown. Referrals
+    /// are not part of the contract, so there are none.
+    pub fn to_person(&self) -> Person {
+        Person {
+            national_id: self.national_id.expose().clone(),
+            name: self
+                .name
+                .as_ref()
+                .map_or_else(String::new, |n| n.expose().clone()),
+            birth_date: self.birth_date,
+            sex: self.sex.map(|sex| match sex {
+                RosterSex::Male => Sex::M,
+                RosterSex::Female => Sex::F,
+            }),
+            coverage: match self.coverage {
+                CoverageStatus::Active => Coverage::Active,
+                CoverageStatus::Lapsed => Coverage::Ended,
+                CoverageStatus::Suspended => Coverage::Suspended,
+            },
+            paid_through: self.paid_through,
+            head_id: self
+                .head_of_household_id
+                .as_ref()
+                .map(|h| h.expose().clone()),
+            region: self.region.clone().unwrap_or_default(),
+            primary_facility: self.primary_care_facility.clone(),
+            referrals: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sparse_record_becomes_a_person_with_unknowns() {
+        let record: RemoteRecord = serde_json::from_str(
+            r#"{"national_id":"0499370899","coverage":"lapsed","paid_through":"2026-10-31"}"#,
+        )
+        .expect("a valid record");
+        let person = record.to_person();
+        assert_eq!(person.national_id, "0499370899");
+        assert_eq!(person.coverage, Coverage::Ended);
+        assert_eq!(person.paid_through, NaiveDate::from_ymd_opt(2026, 10, 31));
+        assert_eq!((person.birth_date, person.sex), (None, None));
+        assert!(person.name.is_empty() && person.region.is_empty());
     }
 }
