@@ -121,6 +121,14 @@ aggregator = "africas_talking"
 [http.admin]
 listen = "127.0.0.1:0"
 
+[smpp.server]
+listen = "127.0.0.1:0"
+
+[sip]
+listen = "127.0.0.1:0"
+rtp_port_min = 32000
+rtp_port_max = 32999
+
 [sync]
 eligibility_url = "http://{agency}/eligibility"
 roster_url = "http://{agency}/roster"
