@@ -158,17 +158,7 @@ pub fn render(
     }
     let entries = entries(flow, node, vars, lang);
     let Some(limit) = medium.octet_limit else {
-        let mut text = head;
-        for e in &entries {
-            text.push(' ');
-            text.push_str(&voice_option(lang, &e.label, &e.key));
-        }
-        return Rendered {
-            octets: text.len(),
-            text,
-            pages: 1,
-            encoding: Encoding::Ucs2,
-        };
+        return voice(flow, vars, lang, head, &entries, page);
     };
     let lines: Vec<String> = entries
         .iter()
@@ -220,6 +210,60 @@ pub fn render(
         text,
         pages: pages.len(),
         encoding,
+    }
+}
+
+/// Options a voice prompt reads at once: a caller cannot hold more in mind, and a long
+/// list (the week's slots) is offered page by page with the paging keys.
+const VOICE_PAGE: usize = 5;
+
+fn voice(
+    flow: &Flow,
+    vars: &Map<String, Value>,
+    lang: &str,
+    head: String,
+    entries: &[Entry],
+    page: usize,
+) -> Rendered {
+    let pages = if entries.len() > VOICE_PAGE + 1 && flow.keys.next_page.is_some() {
+        entries.len().div_ceil(VOICE_PAGE)
+    } else {
+        1
+    };
+    let page = page.min(pages - 1);
+    let shown = if pages == 1 {
+        entries
+    } else {
+        let end = ((page + 1) * VOICE_PAGE).min(entries.len());
+        &entries[page * VOICE_PAGE..end]
+    };
+    let mut text = if page == 0 { head } else { String::new() };
+    for e in shown {
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&voice_option(lang, &e.label, &e.key));
+    }
+    let label = |t: &super::program::Text| t.get(lang, &flow.fallback).render(vars, lang);
+    let footers = [
+        (
+            page + 1 < pages,
+            &flow.keys.next_page,
+            label(&flow.messages.more),
+        ),
+        (page > 0, &flow.keys.prev_page, label(&flow.messages.prev)),
+    ];
+    for (wanted, key, what) in footers {
+        if let (true, Some(key)) = (wanted, key) {
+            text.push(' ');
+            text.push_str(&voice_option(lang, &what, key));
+        }
+    }
+    Rendered {
+        octets: text.len(),
+        text,
+        pages,
+        encoding: Encoding::Ucs2,
     }
 }
 
