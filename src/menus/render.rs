@@ -8,27 +8,22 @@ use super::program::{Flow, Kind, Node};
 use super::template::localise_digits;
 use super::vars::lookup;
 
-/// How the screen travels.
+/// How the screen travels. Text screens are measured in the encoding the channels choose
+/// for them (GSM-7 when every character fits, else UCS-2), as the SMPP channel sends them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Medium {
-    /// Octets one screen may use; `None` for voice (no paging by size).
+    /// Octets one screen may use; `None` for voice (paged by option count instead).
     pub octet_limit: Option<usize>,
-    /// An encoding the channel will use whatever the text (the subscriber wrote UCS-2).
-    pub force_ucs2: bool,
 }
 
 impl Medium {
     /// Voice prompts.
-    pub const VOICE: Medium = Medium {
-        octet_limit: None,
-        force_ucs2: false,
-    };
+    pub const VOICE: Medium = Medium { octet_limit: None };
 
     /// A USSD or HTTP screen of `limit` octets.
     pub fn text(limit: usize) -> Self {
         Medium {
             octet_limit: Some(limit),
-            force_ucs2: false,
         }
     }
 }
@@ -189,11 +184,7 @@ pub fn render(
         all.push('\n');
         all.push_str(l);
     }
-    let encoding = if medium.force_ucs2 {
-        Encoding::Ucs2
-    } else {
-        best_encoding(&all)
-    };
+    let encoding = best_encoding(&all);
     let measure = |s: &str| octet_len(s, encoding).unwrap_or(usize::MAX);
     let pages = paginate(
         &head,
