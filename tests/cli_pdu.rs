@@ -202,3 +202,69 @@ fn truncated_and_non_hex_input_are_refused_without_a_panic() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("3 hex digits"));
 }
+
+#[test]
+fn an_encoded_ussd_submit_sm_decodes_to_the_flags_it_was_built_from() {
+    let built = hotline(
+        &[
+            "pdu",
+            "encode",
+            "submit-sm",
+            "--source",
+            "989121234567",
+            "--text",
+            "سلام",
+            "--ussd-op",
+            "1",
+            "--its",
+            "0x0100",
+            "--seq",
+            "7",
+        ],
+        None,
+    );
+    assert!(built.status.success(), "{}", stderr(&built));
+    let hex = stdout(&built);
+    let decoded = hotline(&["pdu", "decode", "--json", "-"], Some(&hex));
+    assert!(decoded.status.success(), "{}", stderr(&decoded));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&decoded)).expect("json");
+    let text = json.to_string();
+    for wanted in ["submit_sm", "989121234567", "سلام", "PSSR indication"] {
+        assert!(text.contains(wanted), "{wanted} missing from {text}");
+    }
+    let bind = hotline(
+        &[
+            "pdu",
+            "encode",
+            "bind",
+            "--system-id",
+            "demo",
+            "--password",
+            "demo",
+        ],
+        None,
+    );
+    assert!(
+        stdout(&bind).starts_with("00 00 00 1f 00 00 00 09"),
+        "{}",
+        stdout(&bind)
+    );
+    let refused = hotline(
+        &[
+            "pdu",
+            "encode",
+            "bind",
+            "--system-id",
+            "a-system-id-that-is-far-too-long",
+            "--password",
+            "x",
+        ],
+        None,
+    );
+    assert!(!refused.status.success());
+    assert!(
+        stderr(&refused).contains("system_id is too long"),
+        "{}",
+        stderr(&refused)
+    );
+}

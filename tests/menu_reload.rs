@@ -104,14 +104,18 @@ async fn a_screen_left_unanswered_past_its_timeout_ends_the_session() {
         "  entry: start\nsettings:\n  screen_timeout: 50ms\n",
     );
     std::fs::write(dir.path().join("quick.yaml"), text).expect("write");
-    let runtime = Runtime::load(dir.path().to_owned(), "ir", 100, Arc::new(NoActions))
-        .expect("loads");
-    let first = runtime.handle(ingress("slow", IngressEvent::Begin, "")).await;
+    let runtime =
+        Runtime::load(dir.path().to_owned(), "ir", 100, Arc::new(NoActions)).expect("loads");
+    let first = runtime
+        .handle(ingress("slow", IngressEvent::Begin, ""))
+        .await;
     assert!(!first.end);
     assert_eq!(runtime.sweep(), 0, "not yet due");
     tokio::time::sleep(std::time::Duration::from_millis(80)).await;
     assert_eq!(runtime.sweep(), 1, "the unanswered screen expired");
-    let late = runtime.handle(ingress("slow", IngressEvent::Input, "1")).await;
+    let late = runtime
+        .handle(ingress("slow", IngressEvent::Input, "1"))
+        .await;
     assert!(late.end, "a late answer ends politely");
     assert_eq!(late.text, "Your session has ended. Please dial again.");
     assert_eq!(runtime.live(), 0);

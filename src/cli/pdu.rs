@@ -1,3 +1,5 @@
+//! `hotline pdu encode` builds the PDUs of a bind bring-up from flags (see `encode`).
+//!
 //! `hotline pdu decode`: explains SMPP PDUs pasted as hex (from Wireshark, a gateway's
 //! log or a fixture) for a telco integrator: the header, every field and TLV by its spec
 //! name with what the value means, and the short message decoded per `data_coding`.
@@ -5,6 +7,7 @@
 //! codec's typed error (command, field, the `command_status` a session answers with) and
 //! the exit status is 1; unreadable input (bad hex, a missing file) exits with 2.
 
+mod encode;
 mod explain;
 mod hex;
 
@@ -31,6 +34,18 @@ pub struct Args {
 enum PduCommand {
     /// Explain PDUs given as hex: an argument, `-` for stdin, or `--file`.
     Decode(DecodeArgs),
+    /// Build a PDU from flags and print it as hex (`pdu encode submit-sm --source 989121234567
+    /// --text '*123#' --ussd-op 1 --its 0x0100`); `--explain` also decodes it.
+    Encode(EncodeCommand),
+}
+
+#[derive(Debug, clap::Args)]
+struct EncodeCommand {
+    #[command(flatten)]
+    args: encode::EncodeArgs,
+    /// Also print the PDU as `pdu decode` explains it.
+    #[arg(long, global = true)]
+    explain: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -75,6 +90,15 @@ enum PduError {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     match args.command {
         PduCommand::Decode(decode) => run_decode(decode),
+        PduCommand::Encode(command) => {
+            let pdu = encode::build(&command.args)?;
+            println!("{}", encode::hex(&pdu));
+            if command.explain {
+                println!();
+                print_text(&explain(&pdu));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
