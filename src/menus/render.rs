@@ -93,8 +93,19 @@ pub fn entries(flow: &Flow, node: &Node, vars: &Map<String, Value>, lang: &str) 
     if let Some(items) = items {
         if let Some(Value::Array(list)) = lookup(vars, &items.from) {
             let template = items.label.get(lang, &flow.fallback);
+            // The label sees only the variables it names: copying the whole session per
+            // item made a long list cost its length times every variable, lists included.
+            let mut base = Map::new();
+            for path in template.vars() {
+                if let Some((first, value)) = path
+                    .first()
+                    .and_then(|first| vars.get_key_value(first.as_str()))
+                {
+                    base.insert(first.clone(), value.clone());
+                }
+            }
             for (i, element) in list.iter().enumerate() {
-                let mut scope = vars.clone();
+                let mut scope = base.clone();
                 scope.insert("item".into(), element.clone());
                 out.push(Entry {
                     key: next_key(),
@@ -291,5 +302,74 @@ pub fn voice_option(lang: &str, label: &str, key: &str) -> String {
         "vi" => format!("Để chọn {label}, bấm {key}."),
         "zh" => format!("{label}请按{key}。"),
         _ => format!("For {label}, press {key}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::menus::compile::{compile_sources, Options};
+
+    const FLOW: &str = r#"
+flow:
+  name: t
+  service_codes: ["*1#"]
+  languages: [en]
+  entry: init
+nodes:
+  init:
+    kind: set
+    set: {list: "", place: ""}
+    next: pick
+  pick:
+    kind: menu
+    text: "Pick:"
+    items:
+      from: list
+      label: "{item.name} at {place}"
+      store: picked
+      next: bye
+  bye:
+    kind: end
+    text: "Bye"
+"#;
+
+    #[test]
+    fn item_labels_see_item_and_the_other_session_variables() {
+        let compiled = compile_sources(
+            &[(PathBuf::from("t.yaml"), FLOW.to_owned())],
+            &Options::default(),
+        );
+        assert!(
+            compiled.errors().next().is_none(),
+            "{:?}",
+            compiled.diagnostics
+        );
+        let program = compiled.program.expect("the test flow compiles");
+        let flow = &program.flows[0];
+        let node = &flow.nodes[flow.node_named("pick").expect("node pick")];
+        let vars = json!({
+            "list": [{"name": "A"}, {"name": "B"}],
+            "place": "Tehran",
+            "item": "stale",
+        });
+        let Value::Object(vars) = vars else {
+            unreachable!("a JSON object literal")
+        };
+        let labels: Vec<(String, String)> = entries(flow, node, &vars, "en")
+            .into_iter()
+            .map(|e| (e.key, e.label))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("1".to_owned(), "A at Tehran".to_owned()),
+                ("2".to_owned(), "B at Tehran".to_owned())
+            ]
+        );
     }
 }
