@@ -345,3 +345,72 @@ pub fn voice_option(lang: &str, label: &str, key: &str) -> String {
         _ => format!("For {label}, press {key}."),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::menus::compile::{compile_sources, Options};
+
+    const FLOW: &str = r#"
+flow:
+  name: t
+  service_codes: ["*1#"]
+  languages: [en]
+  entry: init
+nodes:
+  init:
+    kind: set
+    set: {list: "", place: ""}
+    next: pick
+  pick:
+    kind: menu
+    text: "Pick:"
+    items:
+      from: list
+      label: "{item.name} at {place}"
+      store: picked
+      next: bye
+  bye:
+    kind: end
+    text: "Bye"
+"#;
+
+    #[test]
+    fn item_labels_see_item_and_the_other_session_variables() {
+        let compiled = compile_sources(
+            &[(PathBuf::from("t.yaml"), FLOW.to_owned())],
+            &Options::default(),
+        );
+        assert!(
+            compiled.errors().next().is_none(),
+            "{:?}",
+            compiled.diagnostics
+        );
+        let program = compiled.program.expect("the test flow compiles");
+        let flow = &program.flows[0];
+        let node = &flow.nodes[flow.node_named("pick").expect("node pick")];
+        let vars = json!({
+            "list": [{"name": "A"}, {"name": "B"}],
+            "place": "Tehran",
+            "item": "stale",
+        });
+        let Value::Object(vars) = vars else {
+            unreachable!("a JSON object literal")
+        };
+        let labels: Vec<(String, String)> = entries(flow, node, &vars, "en")
+            .into_iter()
+            .map(|e| (e.key, e.label))
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                ("1".to_owned(), "A at Tehran".to_owned()),
+                ("2".to_owned(), "B at Tehran".to_owned())
+            ]
+        );
+    }
+}

@@ -4,6 +4,7 @@
 //! responder and reports Hotline as a ratio of it.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -53,6 +54,38 @@ enum Mode {
     Echo {
         #[command(flatten)]
         traffic: Traffic,
+    },
+    /// Open many dialogs that are never answered, and report the engine's RSS per open
+    /// dialog. Bind with an integrator whose dialect keys on the MSISDN (`msisdn-only`):
+    /// `its_session_info` has only 65,536 values.
+    Hold {
+        /// The server's address.
+        #[arg(long, default_value = "127.0.0.1:2775")]
+        target: String,
+        /// `system_id` to bind with.
+        #[arg(long, default_value = "demo")]
+        system_id: String,
+        /// Password to bind with.
+        #[arg(long, default_value = "demo")]
+        password: String,
+        /// SMPP binds to spread the dials over.
+        #[arg(long, default_value_t = 2)]
+        binds: usize,
+        /// Dialogs to open.
+        #[arg(long, default_value_t = 100_000)]
+        sessions: u64,
+        /// Dials waiting for their first screen at once.
+        #[arg(long, default_value_t = 500)]
+        in_flight: u64,
+        /// The dialled code.
+        #[arg(long, default_value = "*123#")]
+        code: String,
+        /// How long to wait after the last screen before reading the RSS.
+        #[arg(long, default_value = "3s", value_parser = humantime::parse_duration)]
+        settle: Duration,
+        /// The engine's process id (required: the figure is its RSS).
+        #[arg(long)]
+        engine_pid: u32,
     },
 }
 
@@ -118,10 +151,15 @@ async fn measure(
     let before = pid.and_then(stats::process_usage);
     let (tally, elapsed) = load::run(plan, conns).await;
     let after = pid.and_then(stats::process_usage);
-    let throttled = load::wire::THROTTLED.swap(0, std::sync::atomic::Ordering::Relaxed);
+    let throttled = load::wire::THROTTLED.swap(0, Ordering::Relaxed);
     let mut tally = tally;
     if throttled > 0 {
         *tally.errors.entry("throttled").or_default() += throttled;
+    }
+    let sms = load::wire::SMS.swap(0, Ordering::Relaxed);
+    let late = load::wire::UNROUTED.swap(0, Ordering::Relaxed);
+    if sms > 0 || late > 0 {
+        println!("({label}: {sms} confirmation SMS received; {late} screens came after their dialog had given up)");
     }
     stats::Report {
         label: label.to_string(),
@@ -194,6 +232,48 @@ async fn main() -> anyhow::Result<()> {
             }
             let report = measure("hotline (gateway role)", plan, conns, traffic.engine_pid).await;
             println!("{report}");
+        }
+        Mode::Hold {
+            target,
+            system_id,
+            password,
+            binds,
+            sessions,
+            in_flight,
+            code,
+            settle,
+            engine_pid,
+        } => {
+            let conns = bind_all(&target, &system_id, &password, binds).await?;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let (_, before) = stats::process_usage(engine_pid)
+                .with_context(|| format!("cannot read /proc/{engine_pid}"))?;
+            let held =
+                load::hold(&conns, &code, sessions, in_flight, Duration::from_secs(10)).await;
+            tokio::time::sleep(settle).await;
+            let (_, after) = stats::process_usage(engine_pid)
+                .with_context(|| format!("cannot read /proc/{engine_pid}"))?;
+            let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+            println!(
+                "== held dialogs ({:.1} s to open)",
+                held.elapsed.as_secs_f64()
+            );
+            println!(
+                "dialled: {}   open (first screen received): {} ({:.0}/s)",
+                held.dialled,
+                held.opened,
+                held.opened as f64 / held.elapsed.as_secs_f64().max(1e-9)
+            );
+            println!(
+                "engine RSS: {:.1} MiB before, {:.1} MiB with them open: {:.0} bytes per open dialog",
+                mib(before),
+                mib(after),
+                after.saturating_sub(before) as f64 / held.opened.max(1) as f64
+            );
+            let throttled = load::wire::THROTTLED.load(Ordering::Relaxed);
+            if throttled > 0 || held.ended > 0 {
+                println!("errors: throttled={throttled} ended_at_once={}", held.ended);
+            }
         }
         Mode::Echo { traffic } => {
             let plan = traffic.plan()?;

@@ -77,6 +77,9 @@ fn answer(
             }
             *step += 1;
             let op = if *step >= steps { 17 } else { 2 };
+            if op == 17 {
+                progress.remove(&msisdn);
+            }
             let mut tlvs = Tlvs::new().with(Tlv::UssdServiceOp(UssdServiceOp(op)));
             if let Some(its) = body.tlvs.its_session_info() {
                 tlvs.push(Tlv::ItsSessionInfo(its));

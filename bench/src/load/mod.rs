@@ -10,7 +10,7 @@ pub mod echo;
 pub mod stats;
 pub mod wire;
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -34,16 +34,50 @@ pub struct Plan {
     pub step_timeout: Duration,
 }
 
+/// Numbers handed out across one run's subscribers, so that every dialog is a new caller
+/// with its own national ID and its own `its_session_info`.
+#[derive(Debug)]
+struct Dialogs {
+    next: AtomicU64,
+    /// Leading MSISDN digits that differ between runs (seconds of the clock), so that a
+    /// run against the same store still meets callers it has never seen.
+    stamp: u64,
+}
+
+impl Dialogs {
+    fn new() -> Self {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        Dialogs {
+            next: AtomicU64::new(0),
+            stamp: secs % 100_000,
+        }
+    }
+
+    /// The next dialog's MSISDN (15 digits: 98, 5 of the run's stamp, 8 of the count),
+    /// its ID index and its `its_session_info`.
+    fn allocate(&self) -> (String, usize, u16) {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let msisdn = format!("98{:05}{:08}", self.stamp, n % 100_000_000);
+        (msisdn, n as usize, (n & 0xffff) as u16)
+    }
+}
+
 /// Runs `plan` over `conns` and returns the merged tally and the measured wall time.
 pub async fn run(plan: Arc<Plan>, conns: Vec<Conn>) -> (Tally, Duration) {
     let stop = Arc::new(AtomicBool::new(false));
+    let dialogs = Arc::new(Dialogs::new());
     let started = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for n in 0..plan.subscribers {
         let conn = conns[n % conns.len()].clone();
-        let plan = plan.clone();
-        let stop = stop.clone();
-        tasks.spawn(subscriber(n, conn, plan, stop));
+        tasks.spawn(subscriber(
+            conn,
+            plan.clone(),
+            stop.clone(),
+            dialogs.clone(),
+        ));
     }
     tokio::time::sleep(plan.duration).await;
     stop.store(true, Ordering::Relaxed);
@@ -57,29 +91,29 @@ pub async fn run(plan: Arc<Plan>, conns: Vec<Conn>) -> (Tally, Duration) {
     (total, elapsed)
 }
 
-async fn subscriber(n: usize, conn: Conn, plan: Arc<Plan>, stop: Arc<AtomicBool>) -> Tally {
-    let msisdn = format!("98912{:07}", n);
-    let mut screens = conn.subscribe(&msisdn);
+async fn subscriber(
+    conn: Conn,
+    plan: Arc<Plan>,
+    stop: Arc<AtomicBool>,
+    dialogs: Arc<Dialogs>,
+) -> Tally {
     let mut tally = Tally::default();
-    let mut dialog: u16 = 0;
     while !stop.load(Ordering::Relaxed) {
-        dialog = dialog.wrapping_add(2);
-        let its = ((n as u16) << 1) ^ dialog.rotate_left(8);
-        let id = plan
-            .ids
-            .get(n % plan.ids.len().max(1))
-            .cloned()
-            .unwrap_or_default();
-        match one_dialog(&conn, &mut screens, &plan, &msisdn, &id, its, &mut tally).await {
+        let (msisdn, n, its) = dialogs.allocate();
+        let id = match plan.ids.len() {
+            0 => String::new(),
+            len => plan.ids[n % len].clone(),
+        };
+        let mut screens = conn.subscribe(&msisdn);
+        let result = one_dialog(&conn, &mut screens, &plan, &msisdn, &id, its, &mut tally).await;
+        conn.unsubscribe(&msisdn);
+        match result {
             Ok(()) => tally.dialogs += 1,
             Err(kind) => {
                 tally.error(kind);
                 if kind == "closed" {
                     break;
                 }
-                // Let a timed-out dialog's late screen drain before the next one.
-                tokio::time::sleep(Duration::from_millis(50)).await;
-                while screens.try_recv().is_ok() {}
             }
         }
     }
@@ -110,14 +144,80 @@ async fn one_dialog(
         tally.step(sent.elapsed());
         let last = step == plan.inputs.len();
         let ended = screen.op == Some(17) || screen.op == Some(0x81);
-        match (ended, last) {
+        let wrong = match (ended, last) {
             (true, true) => return Ok(()),
-            (true, false) => return Err("early_end"),
-            (false, true) => return Err("no_end"),
-            (false, false) => {}
+            (true, false) => "early_end",
+            (false, true) => "no_end",
+            (false, false) => "",
+        };
+        if !wrong.is_empty() {
+            tally.sample(
+                wrong,
+                format!("after {step} answer(s): {:?}", screen.readable()),
+            );
+            return Err(wrong);
         }
         text = plan.inputs[step].replace("{id}", id);
         op = 18;
     }
     Ok(())
+}
+
+/// What holding dialogs open cost the engine.
+#[derive(Debug, Clone)]
+pub struct Held {
+    /// Dials sent.
+    pub dialled: u64,
+    /// First screens received (each is one open dialog in the engine).
+    pub opened: u64,
+    /// Screens that ended the dialog instead (a "busy" screen past `max_sessions`).
+    pub ended: u64,
+    /// How long opening them took.
+    pub elapsed: Duration,
+}
+
+/// Dials `sessions` subscribers (each a new MSISDN) and never answers their first screen,
+/// keeping at most `in_flight` dials waiting for their screen. Returns once every screen has
+/// come back or `patience` has passed without progress.
+pub async fn hold(
+    conns: &[Conn],
+    code: &str,
+    sessions: u64,
+    in_flight: u64,
+    patience: Duration,
+) -> Held {
+    let started = Instant::now();
+    let dialogs = Dialogs::new();
+    let service = code.trim_start_matches('*').trim_end_matches('#');
+    let base = wire::UNROUTED.load(Ordering::Relaxed);
+    let ended_base = wire::UNROUTED_ENDED.load(Ordering::Relaxed);
+    let opened = || wire::UNROUTED.load(Ordering::Relaxed) - base;
+    let mut dialled = 0;
+    while dialled < sessions {
+        if dialled - opened().min(dialled) >= in_flight {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            continue;
+        }
+        let (msisdn, n, its) = dialogs.allocate();
+        if !conns[n % conns.len()]
+            .send(&msisdn, service, code, 1, its)
+            .await
+        {
+            break;
+        }
+        dialled += 1;
+    }
+    let mut last = (opened(), Instant::now());
+    while opened() < dialled && last.1.elapsed() < patience {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if opened() != last.0 {
+            last = (opened(), Instant::now());
+        }
+    }
+    Held {
+        dialled,
+        opened: opened() - (wire::UNROUTED_ENDED.load(Ordering::Relaxed) - ended_base),
+        ended: wire::UNROUTED_ENDED.load(Ordering::Relaxed) - ended_base,
+        elapsed: started.elapsed(),
+    }
 }

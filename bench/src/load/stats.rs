@@ -16,12 +16,19 @@ pub struct Tally {
     pub latencies_us: Vec<u32>,
     /// Errors by kind.
     pub errors: BTreeMap<&'static str, u64>,
+    /// The first unexpected screen seen for an error kind, to tell why it happened.
+    pub samples: BTreeMap<&'static str, String>,
 }
 
 impl Tally {
     /// Counts one error.
     pub fn error(&mut self, kind: &'static str) {
         *self.errors.entry(kind).or_default() += 1;
+    }
+
+    /// Keeps `what` as the example of `kind` unless one is kept already.
+    pub fn sample(&mut self, kind: &'static str, what: String) {
+        self.samples.entry(kind).or_insert(what);
     }
 
     /// Records one screen's latency.
@@ -38,6 +45,9 @@ impl Tally {
         self.latencies_us.extend(other.latencies_us);
         for (kind, n) in other.errors {
             *self.errors.entry(kind).or_default() += n;
+        }
+        for (kind, what) in other.samples {
+            self.samples.entry(kind).or_insert(what);
         }
     }
 }
@@ -109,6 +119,9 @@ impl fmt::Display for Report {
                 .map(|(k, n)| format!("{k}={n}"))
                 .collect();
             writeln!(f, "errors: {}", list.join(" "))?;
+            for (kind, what) in &self.tally.samples {
+                writeln!(f, "  {kind}, first seen {what}")?;
+            }
         }
         if let Some(cpu) = self.engine_cpu {
             let per_dialog = cpu * 1000.0 / (self.tally.dialogs.max(1) as f64);

@@ -2,6 +2,7 @@
 //! answers `deliver_sm`/`submit_sm` at once and hands each screen to its subscriber.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::{bail, Context};
@@ -24,10 +25,30 @@ pub enum Side {
 }
 
 /// A screen as the subscriber sees it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Screen {
     /// `ussd_service_op` (2 continues, 17 ends).
     pub op: Option<u8>,
+    /// The screen's octets as sent, kept so that an unexpected screen can be shown.
+    pub text: Bytes,
+    /// `data_coding` of `text` (8 is UCS-2).
+    pub data_coding: u8,
+}
+
+impl Screen {
+    /// The screen's text, decoded well enough to be read in an error report.
+    pub fn readable(&self) -> String {
+        if self.data_coding == 8 {
+            let units: Vec<u16> = self
+                .text
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        } else {
+            String::from_utf8_lossy(&self.text).into_owned()
+        }
+    }
 }
 
 type Routes = Arc<Mutex<HashMap<Bytes, mpsc::Sender<Screen>>>>;
@@ -124,6 +145,14 @@ impl Conn {
             .unwrap_or_else(PoisonError::into_inner)
             .insert(Bytes::copy_from_slice(msisdn.as_bytes()), tx);
         rx
+    }
+
+    /// Forgets a subscriber's route, so that late screens for it are counted as unrouted.
+    pub fn unsubscribe(&self, msisdn: &str) {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(msisdn.as_bytes());
     }
 
     /// Sends a subscriber's message.
@@ -232,10 +261,10 @@ async fn read_loop(
 
 async fn handle(pdu: Pdu, tx: &mpsc::Sender<Pdu>, routes: &Routes) {
     let seq = pdu.header().sequence_number;
-    let (dest, op, resp) = match &pdu {
+    let (dest, screen, resp) = match &pdu {
         Pdu::DeliverSm(_, b) => (
             b.destination_addr.to_bytes(),
-            b.tlvs.ussd_service_op(),
+            screen(b.tlvs.ussd_service_op(), &b.short_message, b.data_coding),
             Pdu::DeliverSmResp(
                 Header::new(seq),
                 Some(DeliverSmResp {
@@ -246,7 +275,7 @@ async fn handle(pdu: Pdu, tx: &mpsc::Sender<Pdu>, routes: &Routes) {
         ),
         Pdu::SubmitSm(_, b) => (
             b.destination_addr.to_bytes(),
-            b.tlvs.ussd_service_op(),
+            screen(b.tlvs.ussd_service_op(), &b.short_message, b.data_coding),
             Pdu::SubmitSmResp(
                 Header::new(seq),
                 Some(SubmitSmResp {
@@ -262,25 +291,55 @@ async fn handle(pdu: Pdu, tx: &mpsc::Sender<Pdu>, routes: &Routes) {
         Pdu::SubmitSmResp(h, _) | Pdu::DeliverSmResp(h, _)
             if h.command_status == CommandStatus::ESME_RTHROTTLED =>
         {
-            THROTTLED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            THROTTLED.fetch_add(1, Ordering::Relaxed);
             return;
         }
         _ => return,
     };
     let _ = tx.send(resp).await;
+    // A message without `ussd_service_op` is the confirmation SMS, not a screen.
+    if screen.op.is_none() {
+        SMS.fetch_add(1, Ordering::Relaxed);
+        return;
+    }
     let route = routes
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .get(&dest)
         .cloned();
-    if let Some(route) = route {
-        let _ = route
-            .send(Screen {
-                op: op.map(|op| op.0),
-            })
-            .await;
+    match route {
+        Some(route) => {
+            let _ = route.send(screen).await;
+        }
+        None => {
+            UNROUTED.fetch_add(1, Ordering::Relaxed);
+            if screen.op != Some(2) {
+                UNROUTED_ENDED.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+}
+
+fn screen(
+    op: Option<UssdServiceOp>,
+    text: &hotline_codecs::smpp::ShortMessage,
+    data_coding: u8,
+) -> Screen {
+    Screen {
+        op: op.map(|op| op.0),
+        text: text.to_bytes(),
+        data_coding,
     }
 }
 
 /// Messages the peer answered with `ESME_RTHROTTLED`, across all connections.
-pub static THROTTLED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static THROTTLED: AtomicU64 = AtomicU64::new(0);
+
+/// Confirmation SMS received (messages without `ussd_service_op`), across all connections.
+pub static SMS: AtomicU64 = AtomicU64::new(0);
+
+/// Screens for an MSISDN no subscriber is waiting on (late screens, held dialogs).
+pub static UNROUTED: AtomicU64 = AtomicU64::new(0);
+
+/// Of [`UNROUTED`], the screens that ended their dialog (a "busy" screen, for example).
+pub static UNROUTED_ENDED: AtomicU64 = AtomicU64::new(0);

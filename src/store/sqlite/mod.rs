@@ -61,7 +61,7 @@ pub struct StoreConfig {
     pub data_dir: PathBuf,
     /// Commit durability.
     pub durability: Durability,
-    /// Idle read-only connections to keep.
+    /// Read-only connections for lookups, at most; a lookup waits when all are in use.
     pub readers: usize,
 }
 

@@ -87,12 +87,16 @@ fn free_queue(conn: &Connection, slot: &Slot) -> Result<u32, StoreError> {
     let base: u32 = conn
         .prepare_cached("SELECT queue_base FROM slot WHERE id = ?1")?
         .query_row([slot.id], |row| row.get(0))?;
-    let (held, top): (u32, Option<u32>) = conn
+    // `slot.booked` counts the seats held; a COUNT(*) here walked every booking of the
+    // slot, which made a large slot cost its size per booking. If the counter were ever
+    // off, `top + 1` would still be free: the fast path can skip a gap, never reuse a number.
+    let held = slot.booked;
+    let top: Option<u32> = conn
         .prepare_cached(
-            "SELECT COUNT(*), MAX(queue) FROM booking
+            "SELECT MAX(queue) FROM booking
              WHERE slot_id = ?1 AND status IN ('active', 'attended')",
         )?
-        .query_row([slot.id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+        .query_row([slot.id], |row| row.get(0))?;
     match top {
         None => return Ok(base + 1),
         Some(top) if top == base + held => return Ok(top + 1),
