@@ -32,7 +32,7 @@ impl Default for SmppConfig {
             session: SessionConfig::default(),
             sms: Some(SmsConfig {
                 bind: "demo".into(),
-                source_addr: "HOTLINE".into(),
+                source_addr: default_sms_source(),
             }),
         }
     }
@@ -252,8 +252,13 @@ impl Default for SessionConfig {
 pub struct SmsConfig {
     /// The integrator `system_id` or client bind `name` that sends them.
     pub bind: String,
-    /// The sender address.
+    /// The sender address (`HOTLINE` when left out).
+    #[serde(default = "default_sms_source")]
     pub source_addr: String,
+}
+
+fn default_sms_source() -> String {
+    "HOTLINE".into()
 }
 
 fn loopback_only() -> Vec<IpNet> {
@@ -285,4 +290,18 @@ fn standard() -> DialectName {
 
 fn transceiver() -> ClientBindMode {
     ClientBindMode::Transceiver
+}
+
+#[cfg(test)]
+mod sms_tests {
+    use super::*;
+
+    #[test]
+    fn an_sms_section_may_name_only_the_bind() {
+        let sms: SmsConfig = toml::from_str("bind = \"gw\"").expect("parses");
+        assert_eq!(
+            (sms.bind.as_str(), sms.source_addr.as_str()),
+            ("gw", "HOTLINE")
+        );
+    }
 }
