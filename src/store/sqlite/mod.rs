@@ -85,6 +85,10 @@ pub struct SqliteStore {
     readers: Readers,
     writer: Writer,
     keys: Arc<Keys>,
+    /// Services by id as last read. The catalogue changes only through this store's
+    /// `put_service`, which clears it; every eligibility check with a service reads one,
+    /// and a read transaction costs file-lock system calls that dominate a lookup.
+    services: std::sync::RwLock<std::collections::HashMap<String, crate::store::model::Service>>,
 }
 
 /// Per-store secrets kept in `meta`.
@@ -117,6 +121,7 @@ impl SqliteStore {
             writer: Writer::start(conn)?,
             path,
             keys,
+            services: Default::default(),
         })
     }
 
@@ -191,7 +196,23 @@ mod admission_store {
             self.read(|c| reads::person(c, national_id))
         }
         fn service(&self, id: &str) -> Result<Option<Service>, StoreError> {
-            self.read(|c| reads::service(c, id))
+            let cached = self
+                .services
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .get(id)
+                .cloned();
+            if let Some(service) = cached {
+                return Ok(Some(service));
+            }
+            let found = self.read(|c| reads::service(c, id))?;
+            if let Some(service) = &found {
+                self.services
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .insert(id.to_owned(), service.clone());
+            }
+            Ok(found)
         }
         fn services(&self) -> Result<Vec<Service>, StoreError> {
             self.read(reads::services)
@@ -288,7 +309,12 @@ mod admission_store {
         }
 
         fn put_service(&self, service: Service) -> Result<(), StoreError> {
-            self.writer.call(move |c| catalog::put_service(c, &service))
+            let result = self.writer.call(move |c| catalog::put_service(c, &service));
+            self.services
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .clear();
+            result
         }
         fn put_facility(&self, facility: Facility) -> Result<(), StoreError> {
             self.writer
