@@ -1,8 +1,9 @@
 //! `hotline serve`: runs the engine. With no arguments it runs the embedded demo line on
 //! loopback (SMPP on 127.0.0.1:2775 for `demo`/`demo`, Africa's Talking on
-//! `http://127.0.0.1:8080/ussd/at`, `/metrics` on 127.0.0.1:9100, the admin API on
-//! 127.0.0.1:9180, SQLite under `./data` with the demo roster); `--config hotline.toml` sets
-//! everything else (`docs/config.md`).
+//! `http://127.0.0.1:8080/ussd/at`, the voice line on `sip:123@127.0.0.1:5060`, `/metrics`
+//! on 127.0.0.1:9100, the admin API on 127.0.0.1:9180, SQLite under `./data` with the demo
+//! roster, the journeys of `./menus`, written there from the built-in copy when missing);
+//! `--config hotline.toml` sets everything else (`docs/config.md`).
 //!
 //! Start order: metrics first (so nothing is emitted into the void), remote eligibility
 //! and the store, the sync pusher and roster puller, the dialog engine ([`build_engine`]),
@@ -10,10 +11,11 @@
 //! `hotline ready …` line with the bound addresses.
 //!
 //! SIGTERM or SIGINT drains: new dialogs are refused (HTTP gets the "restarting" screen,
-//! SMPP binds answer a begin with it), steps in flight finish within `drain_timeout`, SMPP
-//! binds unbind, the pusher and the roster puller stop after their current attempt, and
-//! the store is closed (the writer commits what it holds and joins). SIGHUP reloads the menus through
-//! [`MenuReload`]; a refused reload leaves the running menus in service.
+//! SMPP binds answer a begin with it, SIP answers INVITEs with 503), steps in flight finish
+//! within `drain_timeout`, SMPP binds unbind, live calls get a BYE, the pusher and the
+//! roster puller stop after their current attempt, and the store is closed (the writer
+//! commits what it holds and joins). SIGHUP, `POST /reload` and saving a menu file reload
+//! the menus; a refused reload leaves the running menus in service.
 
 mod banner;
 
