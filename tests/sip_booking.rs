@@ -134,7 +134,7 @@ async fn a_voice_caller_books_a_visit_with_the_keypad() {
     let runtime = Arc::new(
         Runtime::load(line.menus_dir.clone(), "ir", 100, opened.handler()).expect("menus load"),
     );
-    let server = SipServer::bind(config(23_000)).await.expect("bind SIP");
+    let server = SipServer::bind(config(25_000)).await.expect("bind SIP");
     let addr = server.local_addr();
     let shutdown = CancellationToken::new();
     let task = tokio::spawn(server.serve(runtime.clone(), shutdown.clone()));

@@ -72,22 +72,35 @@ impl SipServer {
     /// when `tcp` is on (port 0 picks a free port).
     pub async fn bind(config: SipConfig) -> Result<Self, ServeError> {
         config.validate()?;
-        let socket = UdpSocket::bind(config.listen)
-            .await
-            .map_err(|source| ServeError::Bind {
-                addr: config.listen,
-                source,
-            })?;
-        // TCP shares the UDP port (which `listen` may have left to the OS).
-        let tcp = match config.tcp {
-            true => {
-                let addr = socket.local_addr().unwrap_or(config.listen);
-                let listener = TcpListener::bind(addr)
+        // With port 0 the OS picks a UDP port whose TCP twin may be taken (an ephemeral
+        // port of some connection): pick again a few times rather than fail.
+        let attempts = if config.listen.port() == 0 && config.tcp {
+            16
+        } else {
+            1
+        };
+        let mut attempt = 0;
+        let (socket, tcp) = loop {
+            attempt += 1;
+            let socket =
+                UdpSocket::bind(config.listen)
                     .await
-                    .map_err(|source| ServeError::Bind { addr, source })?;
-                Some(listener)
+                    .map_err(|source| ServeError::Bind {
+                        addr: config.listen,
+                        source,
+                    })?;
+            if !config.tcp {
+                break (socket, None);
             }
-            false => None,
+            // TCP shares the UDP port (which `listen` may have left to the OS).
+            let addr = socket.local_addr().unwrap_or(config.listen);
+            match TcpListener::bind(addr).await {
+                Ok(listener) => break (socket, Some(listener)),
+                Err(err) if err.kind() == std::io::ErrorKind::AddrInUse && attempt < attempts => {
+                    continue
+                }
+                Err(source) => return Err(ServeError::Bind { addr, source }),
+            }
         };
         let prompts = Arc::new(PromptStore::new(config.prompts.clone()));
         Ok(Self {
