@@ -305,6 +305,14 @@ async fn an_aggregator_books_a_visit_metrics_count_it_and_the_log_keeps_the_id_m
         8.0,
         "{scrape}"
     );
+    let started = "hotline_sessions_started_total{channel=\"http\"}";
+    assert_eq!(metric(&scrape, started), 1.0, "{scrape}");
+    let active = "hotline_sessions_active{channel=\"http\"}";
+    assert_eq!(
+        metric(&scrape, active),
+        0.0,
+        "the booked dialog is over: {scrape}"
+    );
     let log = stderr_of(served.dir.path());
     assert!(log.contains("dialog begun"), "{log}");
     assert!(

@@ -4,7 +4,6 @@
 //! without touching live dialogs: a session finishes on the program it started on.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
@@ -38,7 +37,6 @@ pub struct Runtime {
     table: SessionTable<Live>,
     actions: Arc<dyn ActionHandler>,
     epoch: Instant,
-    expired: AtomicU64,
 }
 
 impl std::fmt::Debug for Runtime {
@@ -88,7 +86,6 @@ impl Runtime {
             table: SessionTable::new(max_sessions),
             actions,
             epoch: Instant::now(),
-            expired: AtomicU64::new(0),
         }
     }
 
@@ -138,9 +135,11 @@ impl Runtime {
 
     /// Ends dialogs whose screen waited past its timeout; returns how many.
     pub fn sweep(&self) -> usize {
-        let expired = self.table.expire(self.now_ms()).len();
-        self.expired.fetch_add(expired as u64, Ordering::Relaxed);
-        expired
+        let expired = self.table.expire(self.now_ms());
+        for (_, live) in &expired {
+            dialog_ended(live.channel);
+        }
+        expired.len()
     }
 
     fn now_ms(&self) -> u64 {
@@ -185,6 +184,7 @@ impl Runtime {
                 }
                 Output::End { text, sms } => {
                     self.table.remove(&key);
+                    dialog_ended(live.channel);
                     return Reply {
                         text,
                         end: true,
@@ -200,7 +200,9 @@ impl Runtime {
         let medium = medium(&ingress);
         match ingress.event {
             IngressEvent::Abort => {
-                self.table.remove(&ingress.key);
+                if let Some(live) = self.table.remove(&ingress.key) {
+                    dialog_ended(live.channel);
+                }
                 Reply {
                     end: true,
                     silent: true,
@@ -212,9 +214,17 @@ impl Runtime {
                 let Some(flow) = program.flow_for_code(&ingress.service_code) else {
                     return end(UNKNOWN_CODE);
                 };
+                // A second dial with a live dialog's key starts afresh.
+                if let Some(old) = self.table.remove(&ingress.key) {
+                    dialog_ended(old.channel);
+                }
                 if self.table.begin(ingress.key.clone()).is_err() {
                     return end(BUSY);
                 }
+                metrics::counter!(crate::metrics::SESSIONS_STARTED, "channel" => ingress.channel.label())
+                    .increment(1);
+                metrics::gauge!(crate::metrics::SESSIONS_ACTIVE, "channel" => ingress.channel.label())
+                    .increment(1.0);
                 let (dialog, out) = Dialog::start(
                     program,
                     flow,
@@ -251,6 +261,11 @@ impl Runtime {
             },
         }
     }
+}
+
+/// One dialog of `channel` is over (ended, aborted, expired or ended by ops staff).
+fn dialog_ended(channel: ChannelKind) {
+    metrics::gauge!(crate::metrics::SESSIONS_ACTIVE, "channel" => channel.label()).decrement(1.0);
 }
 
 /// The domain metrics: what the dialogs achieved, by channel.
@@ -321,7 +336,13 @@ impl SessionsView for Runtime {
     }
 
     fn end(&self, key: &SessionKey) -> bool {
-        self.table.remove(key).is_some()
+        match self.table.remove(key) {
+            Some(live) => {
+                dialog_ended(live.channel);
+                true
+            }
+            None => false,
+        }
     }
 }
 

@@ -121,9 +121,7 @@ impl Gateway {
 
     /// Forgets idle dialogs; returns how many were forgotten.
     pub fn sweep(&self, now: Instant) -> usize {
-        let swept = self.tracks.sweep(now, self.idle);
-        m_gauge_sub(swept.live);
-        swept.total
+        self.tracks.sweep(now, self.idle).total
     }
 
     /// Answers one callback body on `route`.
@@ -185,7 +183,6 @@ impl Gateway {
             Decision::Replay { reply, why } => return (reply, Outcome::Replay(why.label())),
             Decision::End { notify } => {
                 if notify {
-                    m_gauge_sub(1);
                     let ingress =
                         ingress(route, key, &req, code, IngressEvent::Abort, String::new());
                     self.engine.handle(ingress).await;
@@ -212,10 +209,6 @@ impl Gateway {
             return (reply, Outcome::Draining);
         }
         if event == IngressEvent::Begin {
-            metrics::counter!(m::SESSIONS_STARTED, "channel" => ChannelKind::Http.label())
-                .increment(1);
-            metrics::gauge!(m::SESSIONS_ACTIVE, "channel" => ChannelKind::Http.label())
-                .increment(1.0);
             tracing::info!(msisdn = %Masked::new(&req.msisdn), "dialog begun");
         }
         let ingress = ingress(route, key, &req, code, event, input);
@@ -224,9 +217,6 @@ impl Gateway {
         metrics::histogram!(m::STEP_DURATION, "channel" => ChannelKind::Http.label())
             .record(started.elapsed().as_secs_f64());
         track.record(&reply, Instant::now());
-        if reply.end || reply.silent {
-            m_gauge_sub(1);
-        }
         tracing::debug!(end = reply.end, outcome = outcome.label(), "answered");
         (reply, outcome)
     }
@@ -328,11 +318,4 @@ fn ingress(
 fn count(route: &Route, outcome: &'static str) {
     metrics::counter!(m::HTTP_REQUESTS, "route" => route.name.to_string(), "outcome" => outcome)
         .increment(1);
-}
-
-fn m_gauge_sub(n: usize) {
-    if n > 0 {
-        metrics::gauge!(m::SESSIONS_ACTIVE, "channel" => ChannelKind::Http.label())
-            .decrement(n as f64);
-    }
 }

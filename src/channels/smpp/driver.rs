@@ -459,10 +459,6 @@ impl Conn {
         let guard = StepGuard(self.in_flight.clone());
         let ctx = self.ctx.clone();
         let preferred = self.id;
-        if event == IngressEvent::Begin {
-            metrics::counter!(crate::metrics::SESSIONS_STARTED, "channel" => ChannelKind::Smpp.label())
-                .increment(1);
-        }
         tokio::spawn(async move {
             let _guard = guard;
             let started = Instant::now();
