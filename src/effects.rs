@@ -47,6 +47,15 @@ impl ActionOutcome {
 pub trait ActionHandler: Send + Sync {
     /// Performs one request and reports its outcome.
     fn perform(&self, request: &ActionRequest) -> ActionOutcome;
+
+    /// True when `action` only reads local data and returns within microseconds, so the
+    /// runtime may perform it on the I/O thread instead of handing it to the blocking pool
+    /// (a hand-off costs more than such a read). Anything that waits (a write's commit, a
+    /// remote lookup) must answer false, the default.
+    fn is_quick(&self, action: &str) -> bool {
+        let _ = action;
+        false
+    }
 }
 
 /// Every action a menu may name, with the outcome codes it can end with (besides `error`,

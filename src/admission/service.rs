@@ -109,6 +109,11 @@ impl Admission {
         }
     }
 
+    /// True when IDs the local roster lacks are asked of a remote (a check may then wait).
+    pub fn has_remote(&self) -> bool {
+        self.remote.is_some()
+    }
+
     /// The same services, asking `remote` about valid IDs the local roster has no record
     /// for (the person, or a dependant's head of household). A remote record is judged by
     /// the local rules and is not written to the roster: the lookup's TTL cache already

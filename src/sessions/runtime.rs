@@ -147,6 +147,13 @@ impl Runtime {
     }
 
     async fn perform(&self, request: ActionRequest, deadline: Duration) -> ActionOutcome {
+        if self.actions.is_quick(&request.action) {
+            let run = std::panic::AssertUnwindSafe(|| self.actions.perform(&request));
+            return std::panic::catch_unwind(run).unwrap_or_else(|_| {
+                tracing::error!(action = %request.action, "action panicked");
+                ActionOutcome::code("error")
+            });
+        }
         let actions = Arc::clone(&self.actions);
         let name = request.action.clone();
         let task = tokio::task::spawn_blocking(move || actions.perform(&request));

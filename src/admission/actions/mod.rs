@@ -54,6 +54,16 @@ impl Actions {
 }
 
 impl ActionHandler for Actions {
+    fn is_quick(&self, action: &str) -> bool {
+        match action {
+            "caller.profile" | "services.list" | "facilities.list" | "slots.list"
+            | "bookings.list" => true,
+            // Without a remote, a check reads the local roster only.
+            "eligibility.check" => !self.admission.has_remote(),
+            _ => false,
+        }
+    }
+
     fn perform(&self, request: &ActionRequest) -> ActionOutcome {
         match self.dispatch(request) {
             Ok(outcome) => outcome,
