@@ -56,10 +56,12 @@ impl Actions {
 impl ActionHandler for Actions {
     fn is_quick(&self, action: &str) -> bool {
         match action {
-            "caller.profile" | "services.list" | "facilities.list" | "slots.list"
-            | "bookings.list" => true,
-            // Without a remote, a check reads the local roster only.
-            "eligibility.check" => !self.admission.has_remote(),
+            "caller.profile" | "slots.list" | "bookings.list" => true,
+            // These judge the caller's record, which may mean asking the remote (a blocking
+            // lookup with its own deadline): quick only when there is no remote.
+            "eligibility.check" | "services.list" | "facilities.list" => {
+                !self.admission.has_remote()
+            }
             _ => false,
         }
     }

@@ -162,13 +162,12 @@ pub fn facilities_in_region(
     to: NaiveDate,
 ) -> Result<Vec<FacilityLoad>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT f.id,
-                (SELECT COALESCE(SUM(s.capacity), 0) FROM slot s WHERE s.facility_id = f.id
-                   AND s.service_id = ?2 AND s.date BETWEEN ?3 AND ?4),
-                (SELECT COALESCE(SUM(s.booked), 0) FROM slot s WHERE s.facility_id = f.id
-                   AND s.service_id = ?2 AND s.date BETWEEN ?3 AND ?4)
-         FROM facility f JOIN facility_service fs ON fs.facility_id = f.id
-         WHERE f.region = ?1 AND fs.service_id = ?2 ORDER BY f.id",
+        "SELECT f.id, COALESCE(SUM(s.capacity), 0), COALESCE(SUM(s.booked), 0)
+         FROM facility f
+         JOIN facility_service fs ON fs.facility_id = f.id AND fs.service_id = ?2
+         LEFT JOIN slot s ON s.facility_id = f.id AND s.service_id = ?2
+                         AND s.date BETWEEN ?3 AND ?4
+         WHERE f.region = ?1 GROUP BY f.id ORDER BY f.id",
     )?;
     let rows = stmt.query_map((region, service, date_text(from), date_text(to)), |row| {
         Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
