@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
+use hotline::channels::smpp::ussd::split_dialled;
 use hotline::dialog::{Dialog, Event, Output};
 use hotline::effects::{ActionOutcome, ActionRequest};
 use hotline::menus::render::Medium;
@@ -102,15 +103,6 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Splits `*123*1*0012345679#` into the code and the deep-link answers.
-fn split_dial(dial: &str) -> (String, String) {
-    let inner = dial.trim_start_matches('*').trim_end_matches('#');
-    match inner.split_once('*') {
-        Some((code, rest)) => (format!("*{code}#"), rest.to_owned()),
-        None => (dial.to_owned(), String::new()),
-    }
-}
-
 struct Script {
     queues: HashMap<String, VecDeque<Scripted>>,
 }
@@ -169,7 +161,9 @@ fn run(path: &Path, cache: &mut HashMap<PathBuf, Arc<Program>>) {
         serde_yaml_ng::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let name = format!("{} ({})", journey.name, path.display());
     let program = program_for(&journey.menus, cache);
-    let (code, deep_link) = split_dial(&journey.dial);
+    // A voice number (`500`) is not a USSD string: it is the code itself.
+    let (code, deep_link) =
+        split_dialled(&journey.dial).unwrap_or((journey.dial.clone(), String::new()));
     let flow = program
         .flow_for_code(&code)
         .unwrap_or_else(|| panic!("{name}: no flow answers {code}"));

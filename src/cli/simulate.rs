@@ -16,6 +16,7 @@ use hotline_codecs::text::{best_encoding, octet_len, USSD_MAX_OCTETS};
 use serde_json::{Map, Value};
 
 use super::roster::StoreArgs;
+use crate::channels::smpp::ussd::split_dialled;
 use crate::dialog::{Dialog, Event, Output};
 use crate::effects::{ActionHandler, ActionOutcome, ActionRequest};
 use crate::menus::render::Medium;
@@ -89,11 +90,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     };
     let program = Arc::new(program);
-    let inner = args.code.trim_start_matches('*').trim_end_matches('#');
-    let (code, deep_link) = match inner.split_once('*') {
-        Some((code, rest)) => (code.to_owned(), rest.to_owned()),
-        None => (inner.to_owned(), String::new()),
-    };
+    // A voice number (`123`) is not a USSD string: it is the code itself.
+    let (code, deep_link) = split_dialled(&args.code).unwrap_or((args.code.clone(), String::new()));
     let Some(flow) = program.flow_for_code(&code) else {
         anyhow::bail!("no flow in {} answers {}", args.menus.display(), args.code);
     };
