@@ -121,6 +121,20 @@ impl Shared {
         self.send(&r, from).await;
     }
 
+    /// 503 with the configured `Retry-After`: no room for this call now.
+    async fn busy(&self, req: &Request, from: &Origin) {
+        let mut r = wire::response(
+            &req.headers,
+            from.addr(),
+            503,
+            "Service Unavailable",
+            Some(&tag()),
+        );
+        r.headers
+            .push("Retry-After", self.config.retry_after_secs.to_string());
+        self.send(&r, from).await;
+    }
+
     /// Handles one datagram or framed stream message. Never panics on its content.
     pub(crate) async fn incoming(self: &Arc<Self>, bytes: &[u8], from: &Origin) {
         if bytes.iter().all(u8::is_ascii_whitespace) {
@@ -284,17 +298,8 @@ impl Shared {
             return;
         }
         if self.shutdown.is_cancelled() || self.call_count() >= self.config.max_calls {
-            let mut r = wire::response(
-                &req.headers,
-                from.addr(),
-                503,
-                "Service Unavailable",
-                Some(&tag()),
-            );
-            r.headers
-                .push("Retry-After", self.config.retry_after_secs.to_string());
             tracing::info!(%from, "refused a call: at max_calls or shutting down");
-            return self.send(&r, from).await;
+            return self.busy(&req, from).await;
         }
         if let Some(creds) = &self.config.auth {
             if let Err(challenge) = auth::check(&req, creds) {
@@ -320,16 +325,7 @@ impl Shared {
         };
         let Some(rtp) = self.ports.bind(self.config.listen.ip()).await else {
             tracing::warn!("refused a call: no free RTP port in the configured range");
-            let mut r = wire::response(
-                &req.headers,
-                from.addr(),
-                503,
-                "Service Unavailable",
-                Some(&tag()),
-            );
-            r.headers
-                .push("Retry-After", self.config.retry_after_secs.to_string());
-            return self.send(&r, from).await;
+            return self.busy(&req, from).await;
         };
         let port = rtp.local_addr().map_or(0, |a| a.port());
         let session_id = fastrand::u64(1..u64::MAX / 2);
