@@ -49,3 +49,30 @@ body! {
         pub tlvs: Tlvs,
     }
 }
+
+/// The same message as the SMSC would deliver it: `deliver_sm` and `submit_sm` carry the
+/// same fields (§4.4.1, §4.6.1), so a tool that builds one can send either.
+impl From<super::SubmitSm> for DeliverSm {
+    fn from(m: super::SubmitSm) -> Self {
+        Self {
+            service_type: m.service_type,
+            source_addr_ton: m.source_addr_ton,
+            source_addr_npi: m.source_addr_npi,
+            source_addr: m.source_addr,
+            dest_addr_ton: m.dest_addr_ton,
+            dest_addr_npi: m.dest_addr_npi,
+            destination_addr: m.destination_addr,
+            esm_class: m.esm_class,
+            protocol_id: m.protocol_id,
+            priority_flag: m.priority_flag,
+            schedule_delivery_time: m.schedule_delivery_time,
+            validity_period: m.validity_period,
+            registered_delivery: m.registered_delivery,
+            replace_if_present_flag: m.replace_if_present_flag,
+            data_coding: m.data_coding,
+            sm_default_msg_id: m.sm_default_msg_id,
+            short_message: m.short_message,
+            tlvs: m.tlvs,
+        }
+    }
+}

@@ -4,7 +4,7 @@
 
 use clap::{Subcommand, ValueEnum};
 use hotline_codecs::smpp::types::{COctetString, ShortMessage};
-use hotline_codecs::smpp::{interface_version, Bind, DeliverSm, Header, Pdu, SubmitSm};
+use hotline_codecs::smpp::{interface_version, Bind, Header, Pdu, SubmitSm};
 use hotline_codecs::smpp::{Tlv, Tlvs, UssdServiceOp};
 use hotline_codecs::text::encode_best;
 
@@ -144,64 +144,14 @@ pub fn build(args: &EncodeArgs) -> Result<Pdu, EncodeError> {
         }
         Kind::EnquireLink => Pdu::EnquireLink(header),
         Kind::Unbind => Pdu::Unbind(header),
-        Kind::SubmitSm(m) => {
-            let (data_coding, short_message, tlvs) = message_parts(m)?;
-            Pdu::SubmitSm(
-                header,
-                SubmitSm {
-                    service_type: c_string("service_type", &m.service_type)?,
-                    source_addr_ton: 1,
-                    source_addr_npi: 1,
-                    source_addr: c_string("source_addr", &m.source)?,
-                    dest_addr_ton: 0,
-                    dest_addr_npi: 0,
-                    destination_addr: c_string("destination_addr", &m.dest)?,
-                    esm_class: 0,
-                    protocol_id: 0,
-                    priority_flag: 0,
-                    schedule_delivery_time: COctetString::empty(),
-                    validity_period: COctetString::empty(),
-                    registered_delivery: 0,
-                    replace_if_present_flag: 0,
-                    data_coding,
-                    sm_default_msg_id: 0,
-                    short_message,
-                    tlvs,
-                },
-            )
-        }
-        Kind::DeliverSm(m) => {
-            let (data_coding, short_message, tlvs) = message_parts(m)?;
-            Pdu::DeliverSm(
-                header,
-                DeliverSm {
-                    service_type: c_string("service_type", &m.service_type)?,
-                    source_addr_ton: 1,
-                    source_addr_npi: 1,
-                    source_addr: c_string("source_addr", &m.source)?,
-                    dest_addr_ton: 0,
-                    dest_addr_npi: 0,
-                    destination_addr: c_string("destination_addr", &m.dest)?,
-                    esm_class: 0,
-                    protocol_id: 0,
-                    priority_flag: 0,
-                    schedule_delivery_time: COctetString::empty(),
-                    validity_period: COctetString::empty(),
-                    registered_delivery: 0,
-                    replace_if_present_flag: 0,
-                    data_coding,
-                    sm_default_msg_id: 0,
-                    short_message,
-                    tlvs,
-                },
-            )
-        }
+        Kind::SubmitSm(m) => Pdu::SubmitSm(header, message(m)?),
+        Kind::DeliverSm(m) => Pdu::DeliverSm(header, message(m)?.into()),
     })
 }
 
-/// The text in its best encoding (unpacked GSM-7 septets, as SMPP carries them) and the
-/// USSD TLVs.
-fn message_parts(m: &Message) -> Result<(u8, ShortMessage, Tlvs), EncodeError> {
+/// The subscriber's message: the text in its best encoding (unpacked GSM-7 septets, as
+/// SMPP carries them) with the USSD TLVs; `deliver_sm` carries the same fields.
+fn message(m: &Message) -> Result<SubmitSm, EncodeError> {
     let encoded = encode_best(&m.text);
     let len = encoded.bytes.len();
     let short_message = ShortMessage::new(encoded.bytes).map_err(|_| EncodeError::TooLong {
@@ -219,7 +169,26 @@ fn message_parts(m: &Message) -> Result<(u8, ShortMessage, Tlvs), EncodeError> {
     if let Some(umr) = m.umr {
         tlvs.push(Tlv::UserMessageReference(umr));
     }
-    Ok((encoded.data_coding, short_message, Tlvs(tlvs)))
+    Ok(SubmitSm {
+        service_type: c_string("service_type", &m.service_type)?,
+        source_addr_ton: 1,
+        source_addr_npi: 1,
+        source_addr: c_string("source_addr", &m.source)?,
+        dest_addr_ton: 0,
+        dest_addr_npi: 0,
+        destination_addr: c_string("destination_addr", &m.dest)?,
+        esm_class: 0,
+        protocol_id: 0,
+        priority_flag: 0,
+        schedule_delivery_time: COctetString::empty(),
+        validity_period: COctetString::empty(),
+        registered_delivery: 0,
+        replace_if_present_flag: 0,
+        data_coding: encoded.data_coding,
+        sm_default_msg_id: 0,
+        short_message,
+        tlvs: Tlvs(tlvs),
+    })
 }
 
 /// The PDU as spaced hex, one line.
