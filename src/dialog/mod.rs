@@ -175,6 +175,11 @@ impl Dialog {
         &self.current().name
     }
 
+    /// The caller's number, as the channel reported it.
+    pub fn msisdn(&self) -> &str {
+        &self.msisdn
+    }
+
     /// The session language.
     pub fn lang(&self) -> &str {
         &self.lang

@@ -25,15 +25,22 @@ const EXPIRED: &str = "Your session has ended. Please dial again.";
 struct Live {
     dialog: Dialog,
     channel: ChannelKind,
-    msisdn: String,
     started: Instant,
+}
+
+/// Where a reloadable runtime's menus come from.
+struct Source {
+    dir: PathBuf,
+    id_profile: String,
 }
 
 /// The engine behind every channel.
 pub struct Runtime {
     program: ArcSwap<Program>,
-    menus_dir: Option<PathBuf>,
-    options: Mutex<Options>,
+    /// `None` for a runtime built over a compiled program: it cannot reload.
+    source: Option<Source>,
+    /// Held while a reload compiles, so that two reloads cannot both take the next version.
+    reloading: Mutex<()>,
     table: SessionTable<Live>,
     actions: Arc<dyn ActionHandler>,
     epoch: Instant,
@@ -67,22 +74,22 @@ impl Runtime {
         for warning in &compiled.diagnostics {
             tracing::warn!("{warning}");
         }
-        let mut runtime = Runtime::new(program, max_sessions, actions);
-        runtime.menus_dir = Some(menus_dir);
-        *runtime.options.get_mut().unwrap_or_else(|e| e.into_inner()) = options;
-        Ok(runtime)
+        Ok(Runtime {
+            source: Some(Source {
+                dir: menus_dir,
+                id_profile: options.id_profile,
+            }),
+            ..Runtime::new(program, max_sessions, actions)
+        })
     }
 
     /// A runtime over an already compiled program (tests, the simulator); it cannot reload.
     pub fn new(program: Program, max_sessions: usize, actions: Arc<dyn ActionHandler>) -> Runtime {
         publish_version(&program);
         Runtime {
-            options: Mutex::new(Options {
-                version: program.version,
-                ..Options::default()
-            }),
             program: ArcSwap::from_pointee(program),
-            menus_dir: None,
+            source: None,
+            reloading: Mutex::new(()),
             table: SessionTable::new(max_sessions),
             actions,
             epoch: Instant::now(),
@@ -97,19 +104,20 @@ impl Runtime {
     /// Recompiles the menus folder. On success new sessions get the new version and live
     /// ones finish on theirs; on errors the current version keeps serving.
     pub fn reload(&self) -> Result<Arc<Program>, Vec<Diagnostic>> {
-        let Some(dir) = &self.menus_dir else {
+        let Some(source) = &self.source else {
             return Err(vec![]);
         };
-        let mut options = self.options.lock().unwrap_or_else(|e| e.into_inner());
-        let mut next = options.clone();
-        next.version = self.program.load().version + 1;
-        let compiled = compile_dir(dir, &next);
+        let _reloading = self.reloading.lock().unwrap_or_else(|e| e.into_inner());
+        let options = Options {
+            id_profile: source.id_profile.clone(),
+            version: self.program.load().version + 1,
+        };
+        let compiled = compile_dir(&source.dir, &options);
         match compiled.program {
             Some(program) => {
                 let program = Arc::new(program);
                 publish_version(&program);
                 self.program.store(Arc::clone(&program));
-                *options = next;
                 tracing::info!(version = %program.label(), "menus reloaded");
                 Ok(program)
             }
@@ -244,7 +252,6 @@ impl Runtime {
                 let live = Live {
                     dialog,
                     channel: ingress.channel,
-                    msisdn: ingress.msisdn,
                     started: Instant::now(),
                 };
                 self.drive(ingress.key, live, out).await
@@ -334,7 +341,7 @@ impl SessionsView for Runtime {
                 channel: live.channel.label(),
                 operator: key.operator.to_string(),
                 id: key.id.clone(),
-                msisdn: Masked::new(live.msisdn.clone()),
+                msisdn: Masked::new(live.dialog.msisdn().to_owned()),
                 node: live.dialog.node_name().to_owned(),
                 age: live.started.elapsed(),
             });
