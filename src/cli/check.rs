@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use hotline_codecs::text::{best_encoding, octet_len, Encoding, USSD_MAX_OCTETS};
 
+use crate::menus::diag::Locator;
 use crate::menus::program::{Flow, Kind, Node};
 use crate::menus::{compile_dir, Diagnostic, Options, Severity};
 
@@ -40,6 +41,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sizes = Vec::new();
     if let Some(program) = &compiled.program {
         for flow in &program.flows {
+            let source = std::fs::read_to_string(&flow.file).unwrap_or_default();
+            let locator = Locator::new(&flow.file, &source);
             for node in &flow.nodes {
                 for lang in &flow.languages {
                     let Some(text) = static_screen(flow, node, lang) else {
@@ -57,15 +60,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     if largest.as_ref().is_none_or(|(o, _)| octets > *o) {
                         largest = Some((octets, what.clone()));
                     }
-                    let pageable = matches!(node.kind, Kind::Menu { .. });
                     let near = octets * 10 > args.octet_limit * 9;
                     if octets > args.octet_limit || near {
                         diagnostics.push(measure(
-                            flow,
+                            &locator,
                             node,
                             octets,
                             args.octet_limit,
-                            pageable,
                             what,
                             encoding,
                         ));
@@ -109,15 +110,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
 }
 
+/// The finding about a screen that is close to or over the limit; menus page, the rest
+/// would be cut.
 fn measure(
-    flow: &Flow,
+    locator: &Locator<'_>,
     node: &Node,
     octets: usize,
     limit: usize,
-    pageable: bool,
     what: String,
     encoding: Encoding,
 ) -> Diagnostic {
+    let pageable = matches!(node.kind, Kind::Menu { .. });
     let (severity, message, fix) = if octets <= limit {
         (
             Severity::Warning,
@@ -142,19 +145,7 @@ fn measure(
             }),
         )
     };
-    let place = crate::menus::diag::Locator::new(
-        &flow.file,
-        &std::fs::read_to_string(&flow.file).unwrap_or_default(),
-    )
-    .node(&node.name);
-    Diagnostic {
-        severity,
-        file: flow.file.clone(),
-        line: place.line,
-        column: place.column,
-        message,
-        fix,
-    }
+    locator.at(severity, locator.node(&node.name), message, fix)
 }
 
 /// The screen a node shows, with sample values for its variables and its static options
