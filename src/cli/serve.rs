@@ -313,7 +313,7 @@ impl Running {
         let Running {
             stops,
             smpp,
-            http,
+            mut http,
             sip,
             pusher,
             puller,
@@ -326,7 +326,7 @@ impl Running {
         stops.channels.cancel();
         let drained = tokio::time::timeout(timeout, async {
             smpp.join().await;
-            if let Some(http) = http {
+            if let Some(http) = http.as_mut() {
                 http.join().await;
             }
             if let Some(sip) = sip {
@@ -345,6 +345,11 @@ impl Running {
             );
         }
         stops.admin.cancel();
+        if let Some(http) = http {
+            if let Err(err) = http.admin.await {
+                warn!(error = %err, "the admin API task failed");
+            }
+        }
         if let Some(pusher) = pusher {
             pusher.shutdown().await;
         }
@@ -390,15 +395,8 @@ async fn open_store(
 async fn close_store(opened: crate::admission::Opened) {
     let weak = Arc::downgrade(&opened.store);
     let _ = tokio::task::spawn_blocking(move || drop(opened)).await;
-    // The admin API and the engine's housekeeping let go of the engine (and so of the store)
-    // as their cancelled tasks finish; give them a moment. `strong_count` never makes this
-    // task the last owner, whose drop would join the writer on an async thread.
-    for _ in 0..200 {
-        if weak.strong_count() == 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
+    // `strong_count`, not `upgrade`: this task must never become the last owner, whose drop
+    // would join the writer on an async thread.
     if weak.strong_count() > 0 {
         warn!("a task that did not finish still holds the store; it closes when the process exits");
     } else {
@@ -420,11 +418,13 @@ struct HttpRunning {
     addr: std::net::SocketAddr,
     admin_addr: std::net::SocketAddr,
     task: JoinHandle<Result<(), ServeError>>,
+    /// The admin API, which holds the engine (and so the store) until it stops.
+    admin: JoinHandle<()>,
 }
 
 impl HttpRunning {
-    async fn join(self) {
-        match self.task.await {
+    async fn join(&mut self) {
+        match (&mut self.task).await {
             Ok(Ok(())) => {}
             Ok(Err(err)) => warn!(error = %err, "http channel stopped with an error"),
             Err(err) => warn!(error = %err, "http channel task failed"),
@@ -458,7 +458,7 @@ async fn start_http(
         token: cfg.admin.token.clone(),
     };
     let admin_stop = stops.admin.clone();
-    tokio::spawn(async move {
+    let admin = tokio::spawn(async move {
         if let Err(err) = admin::serve(admin, admin_listener, admin_stop).await {
             tracing::error!(error = %err, "admin API stopped");
         }
@@ -468,6 +468,7 @@ async fn start_http(
         addr,
         admin_addr,
         task,
+        admin,
     }))
 }
 
